@@ -1,0 +1,139 @@
+"""Vietnamese and English number formatting and strict parsing, backed by Babel.
+
+Vietnamese writes ``55.467,04`` (``.`` groups thousands, ``,`` marks decimals);
+English writes ``55,467.04``. Parsing never guesses: the caller declares the
+convention and Babel's strict mode rejects anything ambiguous (``9.2`` in the
+Vietnamese convention is refused rather than read as 92).
+"""
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+from babel.numbers import NumberFormatError, format_decimal, parse_decimal
+
+LANGS = ("vi", "en")
+#: The Babel locale used for each language (and for each decimal convention).
+LOCALES = {"vi": "vi_VN", "en": "en_US"}
+
+
+class NumberParseError(ValueError):
+    """A string is not a number in the declared convention."""
+
+
+def _locale(lang: str) -> str:
+    if lang not in LOCALES:
+        raise ValueError(f"unknown language {lang!r}; expected one of {', '.join(LANGS)}")
+    return LOCALES[lang]
+
+
+def parse_number(text: str, convention: str = "vi") -> Decimal:
+    """Parse ``text`` as a number written in ``convention`` ('vi' or 'en').
+
+    Grouping must be well formed; a lone separator that could be either a
+    decimal mark or a thousands separator is read per the convention only
+    when the grouping is unambiguous.
+
+    Examples
+    --------
+    >>> parse_number("2,035")
+    Decimal('2.035')
+    >>> parse_number("55.467,04")
+    Decimal('55467.04')
+    >>> parse_number("439.051")
+    Decimal('439051')
+    >>> parse_number("55,467.04", "en")
+    Decimal('55467.04')
+    >>> parse_number("9.2")
+    Traceback (most recent call last):
+    ...
+    kg_metrics.format.NumberParseError: '9.2' is not a number in Vietnamese notation ('.' groups thousands, ',' marks decimals)
+    """
+    if not isinstance(text, str):
+        raise NumberParseError(f"{text!r} is not text")
+    s = text.strip()
+    conv_name = {"vi": "Vietnamese notation ('.' groups thousands, ',' marks decimals)",
+                 "en": "English notation (',' groups thousands, '.' marks decimals)"}.get(convention)
+    if conv_name is None:
+        raise ValueError(f"unknown decimal convention {convention!r}")
+    if not s or any(c.isspace() for c in s) or s.count("-") > (1 if s.startswith("-") else 0):
+        raise NumberParseError(f"{text!r} is not a number in {conv_name}")
+    if not all(c.isdigit() or c in ".,-" for c in s) or not any(c.isdigit() for c in s):
+        raise NumberParseError(f"{text!r} is not a number in {conv_name}")
+    try:
+        value = parse_decimal(s, locale=_locale(convention), strict=True)
+    except (NumberFormatError, ValueError, ArithmeticError):
+        raise NumberParseError(f"{text!r} is not a number in {conv_name}") from None
+    if not value.is_finite():
+        raise NumberParseError(f"{text!r} is not a finite number")
+    return value
+
+
+def format_number(value: float | Decimal | None, lang: str = "vi", decimals: int | None = None) -> str:
+    """Format ``value`` for ``lang``; ``decimals`` fixes the decimals, else up to 2 are shown.
+
+    A missing value (None or NaN) is shown as an em dash, never as 0.
+
+    Examples
+    --------
+    >>> format_number(55467.04, "vi")
+    '55.467,04'
+    >>> format_number(55467.04, "en")
+    '55,467.04'
+    >>> format_number(6.5640, "vi", 2)
+    '6,56'
+    >>> format_number(None)
+    '—'
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "" if decimals == 0 else ".##")
+    return format_decimal(value, format=pattern, locale=_locale(lang), decimal_quantization=True)
+
+
+def format_pct(value: float | None, lang: str = "vi", decimals: int = 2) -> str:
+    """Format a value already in percent (6.56 means 6.56%).
+
+    Examples
+    --------
+    >>> format_pct(6.564, "vi")
+    '6,56%'
+    >>> format_pct(6.564, "en", 1)
+    '6.6%'
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return format_number(value, lang, decimals) + "%"
+
+
+def format_pp(value: float | None, lang: str = "vi", decimals: int = 2) -> str:
+    """Format percentage points with an explicit sign (+0,95 đpt / +0.95 pp).
+
+    Examples
+    --------
+    >>> format_pp(0.953, "vi")
+    '+0,95 điểm %'
+    >>> format_pp(-1.2, "en")
+    '−1.20 pp'
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    sign = "+" if value >= 0 else "−"  # U+2212, the typographic minus
+    unit = "điểm %" if lang == "vi" else "pp"
+    return f"{sign}{format_number(abs(value), lang, decimals)} {unit}"
+
+
+def format_quantity(value: float | None, symbol: str, lang: str = "vi", decimals: int | None = None) -> str:
+    """A number with its unit symbol: ``55.467,04 tỷ đồng``; percent units attach without a space.
+
+    Examples
+    --------
+    >>> format_quantity(55467.04, "tỷ đồng")
+    '55.467,04 tỷ đồng'
+    >>> format_quantity(95, "%", "en")
+    '95%'
+    """
+    text = format_number(value, lang, decimals)
+    if text == "—":
+        return text
+    return text + symbol if symbol == "%" else f"{text} {symbol}"

@@ -1,0 +1,262 @@
+"""Observed figures (actuals, estimates, plans) with their sources, and the figures derived from them."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
+
+from .errors import DataError, DataProblem
+from .periods import parse_period
+from .registry import (MEASURES, Registry, _check_measure_unit, _check_unit, _ctx, _MultiFieldError, _number,
+                       _shown, _unique, _validate, load_registry, load_yaml, to_canonical)
+from .tables import read_csv
+
+AREAS = ("kien_giang", "phu_quoc")
+QUALIFIERS = ("", ">", "<", "≈")
+STATUSES = ("estimate", "official", "plan")
+METHODS = {"prior_level": 2, "next_level": 2, "prior_from_ratio": 2, "difference": 2, "residual": None}
+COLUMNS = ["indicator", "measure", "period", "area", "qualifier", "value", "unit", "status", "source_url", "note"]
+
+
+class ObservationRow(BaseModel):
+    indicator: str
+    measure: str
+    period: str
+    area: str
+    qualifier: str
+    value: float
+    unit: str
+    status: str
+    source_url: str = Field(pattern=r"^https?://\S+$")
+    note: str
+
+    @field_validator("indicator")
+    @classmethod
+    def _indicator(cls, v: str, info: ValidationInfo) -> str:
+        if v not in _ctx(info).get("indicators", {}):
+            raise ValueError("unknown indicator; it must be listed in indicators.csv")
+        return v
+
+    @field_validator("measure")
+    @classmethod
+    def _measure(cls, v: str) -> str:
+        if v not in MEASURES:
+            raise ValueError(f"must be one of: {', '.join(MEASURES)}")
+        return v
+
+    @field_validator("period")
+    @classmethod
+    def _period(cls, v: str) -> str:
+        parse_period(v)
+        return v
+
+    @field_validator("area")
+    @classmethod
+    def _area(cls, v: str) -> str:
+        if v not in AREAS:
+            raise ValueError(f"must be one of: {', '.join(AREAS)}")
+        return v
+
+    @field_validator("qualifier")
+    @classmethod
+    def _qualifier(cls, v: str) -> str:
+        if v not in QUALIFIERS:
+            raise ValueError("must be empty, '>', '<' or '≈'")
+        return v
+
+    @field_validator("status")
+    @classmethod
+    def _status(cls, v: str) -> str:
+        if v not in STATUSES:
+            raise ValueError(f"must be one of: {', '.join(STATUSES)} (derived figures are computed, not typed)")
+        return v
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _value(cls, v: str, info: ValidationInfo) -> float:
+        return _number(v, info)
+
+    @field_validator("unit")
+    @classmethod
+    def _unit(cls, v: str, info: ValidationInfo) -> str:
+        return _check_unit(v, info)
+
+    @model_validator(mode="after")
+    def _consistent(self, info: ValidationInfo) -> "ObservationRow":
+        ctx = _ctx(info)
+        problems: list[tuple[str, str]] = []
+        _check_measure_unit(self.measure, self.value, self.unit, ctx.get("indicators", {}).get(self.indicator),
+                            ctx.get("units", {}), problems)
+        if problems:
+            raise _MultiFieldError(problems)
+        return self
+
+
+class Derivation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    output: str = Field(pattern=r"^[a-z_]+/[a-z_]+/[A-Z0-9]+-\d{4}$")
+    method: str
+    inputs: list[str]
+    why: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _arity(self) -> "Derivation":
+        if self.method not in METHODS:
+            raise ValueError(f"unknown method {self.method!r}; known: {', '.join(METHODS)}")
+        n = METHODS[self.method]
+        if (n is not None and len(self.inputs) != n) or len(self.inputs) < 2:
+            raise ValueError(f"{self.method} takes {n or '2 or more'} inputs")
+        return self
+
+
+def _apply(method: str, values: list[float]) -> float:
+    if method == "prior_level":
+        level, growth_pct = values
+        return level / (1 + growth_pct / 100)
+    if method == "next_level":
+        level, growth_pct = values
+        return level * (1 + growth_pct / 100)
+    if method == "prior_from_ratio":
+        level, ratio_pct = values
+        return level / (ratio_pct / 100)
+    if method == "difference":
+        return values[0] - values[1]
+    return values[0] - sum(values[1:])  # residual
+
+
+_FORMULA = {"prior_level": "{0} / (1 + {1}/100)", "next_level": "{0} × (1 + {1}/100)", "prior_from_ratio": "{0} / ({1}/100)",
+            "difference": "{0} − {1}", "residual": "{0} − ({rest})"}
+
+
+def load_observations(reg: Registry | None = None, data_dir: Path | str | None = None) -> pd.DataFrame:
+    """All observations, sourced and derived, with values in each indicator's own unit.
+
+    Columns: indicator, measure, period, area, qualifier, value (indicator's unit,
+    or percent), value_published, unit_published, status (estimate / official / plan /
+    derived), source_url, note, file, derivation.
+    """
+    reg = reg or load_registry(data_dir)
+    obs_dir = reg.data_dir / reg.catalog.observations
+    files = sorted(obs_dir.glob("*.csv"))
+    if not files:
+        raise DataError([DataProblem(_shown(obs_dir, reg.data_dir), "holds no observation CSV files")])
+    units = {u["unit"]: u for u in reg.units.to_dict("records")}
+    indicators = {i["indicator"]: i for i in reg.indicators.to_dict("records")}
+    ctx: dict[str, Any] = {"convention": reg.catalog.decimal_convention, "units": units, "indicators": indicators}
+    problems: list[DataProblem] = []
+    records: list[dict] = []
+    all_rows: list[tuple[int, int, dict]] = []
+    for f in files:
+        shown = _shown(f, reg.data_dir)
+        try:
+            rows = read_csv(f, COLUMNS, shown)
+        except DataError as exc:
+            problems.extend(exc.problems)
+            continue
+        out, probs = _validate(ObservationRow, rows, shown, ctx)
+        problems.extend(probs)
+        for (row_no, line, raw), r in zip(rows, out) if not probs else ():
+            d = r.model_dump()
+            d["file"], d["row"] = shown, row_no
+            records.append(d)
+        all_rows.extend((row_no, line, {**raw, "_file": shown}) for row_no, line, raw in rows)
+    problems.extend(_duplicates(all_rows))
+    if problems:
+        raise DataError(problems)
+    df = pd.DataFrame(records)
+    df["value_published"], df["unit_published"] = df["value"], df["unit"]
+    df["value"] = [to_canonical(v, u, indicators[i]["unit"], units) if m == "level" else v
+                   for v, u, i, m in zip(df["value"], df["unit"], df["indicator"], df["measure"])]
+    df["unit"] = [indicators[i]["unit"] if m == "level" else "pct" for i, m in zip(df["indicator"], df["measure"])]
+    df["derivation"] = ""
+    df = derive(df, reg)
+    return df.reset_index(drop=True)
+
+
+def _duplicates(rows: list[tuple[int, int, dict]]) -> list[DataProblem]:
+    seen: dict[tuple, str] = {}
+    problems = []
+    for row_no, line, row in rows:
+        k = (row["indicator"], row["measure"], row["period"], row["area"])
+        if k in seen:
+            problems.append(DataProblem(row["_file"], f"duplicate observation {'/'.join(k)} (first at {seen[k]})",
+                                        row=row_no, field="indicator", line=line))
+        else:
+            seen[k] = f"{row['_file']} row {row_no}"
+    return problems
+
+
+def derive(df: pd.DataFrame, reg: Registry) -> pd.DataFrame:
+    """Append the derived figures declared in ``derivations.yml``, computed from the sourced ones."""
+    path = reg.data_dir / reg.catalog.derivations
+    shown = _shown(path, reg.data_dir)
+    raw = load_yaml(path, shown)
+    if not isinstance(raw, dict) or not isinstance(raw.get("derivations"), list):
+        raise DataError([DataProblem(shown, "must have a 'derivations' list")])
+    problems, new = [], []
+    index = {(r.indicator, r.measure, r.period): r for r in df[df["area"] == "kien_giang"].itertuples()}
+    for i, item in enumerate(raw["derivations"], start=1):
+        try:
+            d = Derivation.model_validate(item)
+        except ValidationError as exc:
+            problems.extend(DataProblem(shown, e["msg"].removeprefix("Value error, "), row=i,
+                                        field=".".join(map(str, e["loc"])) or None) for e in exc.errors())
+            continue
+        key = tuple(d.output.split("/"))
+        if key[0] not in set(reg.indicators["indicator"]):
+            problems.append(DataProblem(shown, f"unknown indicator {key[0]!r}", row=i, field="output"))
+            continue
+        if key in index:
+            problems.append(DataProblem(shown, f"{d.output} is also in the sourced observations: a sourced "
+                                               "figure must not be derived as well", row=i, field="output"))
+            continue
+        inputs = []
+        for ref in d.inputs:
+            k = tuple(ref.split("/"))
+            if k not in index:
+                problems.append(DataProblem(shown, f"input {ref} is not an observation", row=i, field="inputs"))
+                break
+            inputs.append(index[k])
+        else:
+            value = _apply(d.method, [r.value for r in inputs])
+            names = [f"{r.indicator} {r.measure.replace('_', ' ')} {r.period}" for r in inputs]
+            formula = _FORMULA[d.method].format(*names, rest=" + ".join(names[1:]))
+            row = dict(indicator=key[0], measure=key[1], period=key[2], area="kien_giang", qualifier="≈",
+                       value=value, unit=inputs[0].unit, status="derived",
+                       source_url=" ; ".join(dict.fromkeys(r.source_url for r in inputs if r.source_url)),
+                       note=d.why, file=shown, row=i, value_published=float("nan"), unit_published="",
+                       derivation=formula)
+            new.append(row)
+            index[key] = next(pd.DataFrame([row]).itertuples())
+    if problems:
+        raise DataError(problems)
+    return pd.concat([df, pd.DataFrame(new)], ignore_index=True)
+
+
+def check_observations(obs: pd.DataFrame) -> list[str]:
+    """Sanity checks after loading: H1 ≤ FY for additive levels of the same year. Returns warnings."""
+    warnings = []
+    lv = obs[(obs["measure"] == "level") & (obs["area"] == "kien_giang")]
+    for ind, grp in lv.groupby("indicator"):
+        by = grp.set_index("period")["value"]
+        for p in by.index:
+            if p.startswith("H1-") and f"FY-{p[3:]}" in by.index and by[p] > by[f"FY-{p[3:]}"]:
+                warnings.append(f"{ind}: H1 {p[3:]} ({by[p]:g}) exceeds the full year ({by[f'FY-{p[3:]}']:g})")
+    return warnings
+
+
+def lookup(obs: pd.DataFrame, indicator: str, period: str, measure: str = "level",
+           area: str = "kien_giang", as_of: str | None = None) -> pd.Series | None:
+    """The one observation for indicator/measure/period, or None when it is missing.
+
+    With ``as_of`` (ISO date), a figure for a period ending after that date counts as missing.
+    """
+    hit = obs[(obs["indicator"] == indicator) & (obs["measure"] == measure) & (obs["period"] == period)
+              & (obs["area"] == area)]
+    if hit.empty:
+        return None
+    if as_of is not None and parse_period(period).end.isoformat() > as_of:
+        return None
+    return hit.iloc[0]

@@ -1,0 +1,494 @@
+"""Target registry: sectors, units, indicators and targets loaded from ``data/`` and validated.
+
+Every target is traced to its clause and to a verbatim quote of the resolution;
+loading fails with a message naming the file, row and field of any problem.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
+
+from .errors import DataError, DataProblem
+from .format import NumberParseError, parse_number
+from .periods import parse_period
+from .resolution import Resolution, load_resolution, numbers_in, parse_ref
+from .tables import read_csv, validate_rows
+
+#: What each kind of figure measures. A target or an observation is one of these.
+MEASURES = ("level", "growth_yoy_pct", "share_of_plan_pct", "pct_of_prior_year")
+#: Comparators as the registry writes them.
+COMPARATORS = ("≥", ">", "=", "≈")
+#: The resolution's wording and the comparator it means. The one place this mapping lives.
+COMPARATOR_WORDS = {
+    "trở lên": "≥",      # "X trở lên": X or more
+    "ít nhất": "≥",      # "ít nhất X": at least X
+    "đạt và vượt": "≥",  # "đạt và vượt X": reach and exceed X
+    "đạt từ": "≥",       # "đạt từ X": from X (upwards)
+    "trên": ">",         # "trên X": above X
+    "đạt": "=",          # "đạt X": reach X
+    "công nhận thêm": "=",  # "công nhận thêm N xã": recognise N more
+    "ước đạt": "≈",      # "ước đạt X": reach an estimated X
+}
+TARGET_PERIOD_KINDS = ("H2", "FY")
+_SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def default_data_dir() -> Path:
+    """``$KG_METRICS_DATA_DIR`` if set, else the ``data/`` folder of this clone."""
+    env = os.environ.get("KG_METRICS_DATA_DIR")
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "data"
+
+
+# --------------------------------------------------------------------------- catalog
+class Catalog(BaseModel):
+    """``data/catalog.yml``: the declared decimal convention and where each file is."""
+
+    model_config = ConfigDict(extra="forbid")
+    decimal_convention: str = Field(pattern="^(vi|en)$")
+    resolution: str
+    resolution_title_vi: str
+    resolution_title_en: str
+    resolution_date: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    vintage: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    sectors: str
+    units: str
+    indicators: str
+    targets: str
+    task_paragraphs: str
+    observations: str
+    derivations: str
+
+
+def load_yaml(path: Path, shown_as: str) -> Any:
+    """Parse a YAML file; a syntax error names the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError([DataProblem(shown_as, f"cannot be read as UTF-8 text: {exc}")]) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        raise DataError([DataProblem(shown_as, f"is not valid YAML: {getattr(exc, 'problem', exc)}",
+                                     line=line)]) from None
+
+
+def load_catalog(data_dir: Path) -> Catalog:
+    path = Path(data_dir) / "catalog.yml"
+    shown = _shown(path, data_dir)
+    if not path.exists():
+        raise DataError([DataProblem(shown, f"not found: is {data_dir} a kg_metrics data directory?")])
+    raw = load_yaml(path, shown)
+    if not isinstance(raw, dict):
+        raise DataError([DataProblem(shown, "must be a mapping of keys to values")])
+    try:
+        return Catalog.model_validate(raw)
+    except ValidationError as exc:
+        raise DataError([DataProblem(shown, e["msg"], field=".".join(map(str, e["loc"])))
+                         for e in exc.errors()]) from None
+
+
+def _shown(path: Path, data_dir: Path) -> str:
+    """Show paths as ``data/targets.csv`` (relative to the data dir's parent)."""
+    try:
+        return str(Path(path).resolve().relative_to(Path(data_dir).resolve().parent))
+    except ValueError:
+        return str(path)
+
+
+# --------------------------------------------------------------------------- row models
+def _ctx(info: ValidationInfo) -> dict[str, Any]:
+    return info.context or {}
+
+
+def _slug(v: str) -> str:
+    if not _SLUG.match(v):
+        raise ValueError("must be a lower-case identifier (letters, digits, '_')")
+    return v
+
+
+class SectorRow(BaseModel):
+    sector: str
+    order: int = Field(ge=0)
+    name_vi: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+    clause: str
+
+    _v_slug = field_validator("sector")(lambda v: _slug(v))
+
+    @field_validator("clause")
+    @classmethod
+    def _clause(cls, v: str, info: ValidationInfo) -> str:
+        return _check_clause(v, info)
+
+
+class UnitRow(BaseModel):
+    unit: str
+    base_unit: str
+    factor_to_base: float
+    symbol_vi: str = Field(min_length=1)
+    symbol_en: str = Field(min_length=1)
+    name_vi: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+
+    _v_slug = field_validator("unit", "base_unit")(lambda v: _slug(v))
+
+    @field_validator("factor_to_base", mode="before")
+    @classmethod
+    def _factor(cls, v: str, info: ValidationInfo) -> float:
+        value = _number(v, info)
+        if value <= 0:
+            raise ValueError("must be a positive number")
+        return value
+
+
+class IndicatorRow(BaseModel):
+    indicator: str
+    sector: str
+    name_vi: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+    unit: str
+    additive: bool
+
+    _v_slug = field_validator("indicator")(lambda v: _slug(v))
+
+    @field_validator("sector")
+    @classmethod
+    def _sector(cls, v: str, info: ValidationInfo) -> str:
+        sectors = _ctx(info).get("sectors", ())
+        if v not in sectors:
+            raise ValueError(f"unknown sector; expected one of: {', '.join(sectors)}")
+        return v
+
+    @field_validator("unit")
+    @classmethod
+    def _unit(cls, v: str, info: ValidationInfo) -> str:
+        return _check_unit(v, info)
+
+
+class TargetRow(BaseModel):
+    target_id: str
+    indicator: str
+    measure: str
+    period: str
+    comparator: str
+    comparator_text: str
+    value: float
+    unit: str
+    clause: str
+    quote: str = Field(min_length=1)
+
+    _v_slug = field_validator("target_id")(lambda v: _slug(v))
+
+    @field_validator("indicator")
+    @classmethod
+    def _indicator(cls, v: str, info: ValidationInfo) -> str:
+        if v not in _ctx(info).get("indicators", {}):
+            raise ValueError("unknown indicator; it must be listed in indicators.csv")
+        return v
+
+    @field_validator("measure")
+    @classmethod
+    def _measure(cls, v: str) -> str:
+        if v not in MEASURES[:2]:
+            raise ValueError(f"a target's measure must be one of: {', '.join(MEASURES[:2])}")
+        return v
+
+    @field_validator("period")
+    @classmethod
+    def _period(cls, v: str) -> str:
+        p = parse_period(v)
+        if p.kind not in TARGET_PERIOD_KINDS:
+            raise ValueError("a target is for H2-YYYY or FY-YYYY")
+        return v
+
+    @field_validator("comparator")
+    @classmethod
+    def _comparator(cls, v: str) -> str:
+        if v not in COMPARATORS:
+            raise ValueError(f"must be one of {' '.join(COMPARATORS)}")
+        return v
+
+    @field_validator("comparator_text")
+    @classmethod
+    def _ctext(cls, v: str) -> str:
+        if v not in COMPARATOR_WORDS:
+            raise ValueError(f"unknown wording; known: {', '.join(COMPARATOR_WORDS)}")
+        return v
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _value(cls, v: str, info: ValidationInfo) -> float:
+        return _number(v, info)
+
+    @field_validator("unit")
+    @classmethod
+    def _unit(cls, v: str, info: ValidationInfo) -> str:
+        return _check_unit(v, info)
+
+    @field_validator("clause")
+    @classmethod
+    def _clause(cls, v: str, info: ValidationInfo) -> str:
+        return _check_clause(v, info)
+
+    @model_validator(mode="after")
+    def _consistent(self, info: ValidationInfo) -> "TargetRow":
+        ctx = _ctx(info)
+        problems = []
+        _check_measure_unit(self.measure, self.value, self.unit, ctx.get("indicators", {}).get(self.indicator),
+                            ctx.get("units", {}), problems)
+        if COMPARATOR_WORDS.get(self.comparator_text) != self.comparator:
+            problems.append(("comparator", f"'{self.comparator_text}' means "
+                             f"{COMPARATOR_WORDS.get(self.comparator_text)}, not {self.comparator}"))
+        res: Resolution | None = ctx.get("resolution")
+        if res is not None:
+            if self.quote not in res.text:
+                problems.append(("quote", "not found verbatim in the resolution"))
+            else:
+                try:
+                    if self.quote not in res.clause_text(self.clause):
+                        problems.append(("clause", f"the quote is not in {self.clause}"))
+                except (KeyError, ValueError):
+                    pass  # reported by the clause validator
+            if self.comparator_text not in self.quote:
+                problems.append(("comparator_text", "the wording is not in the quote"))
+            if not any(abs(n - self.value) < 1e-9 for n in numbers_in(self.quote, ctx.get("convention", "vi"))):
+                problems.append(("value", f"{self.value:g} is not among the numbers of the quote "
+                                 f"({', '.join(f'{n:g}' for n in numbers_in(self.quote))})"))
+        if problems:
+            raise _MultiFieldError(problems)
+        return self
+
+
+class TaskParagraphRow(BaseModel):
+    sector: str
+    clause: str
+    paragraph: int = Field(ge=1)
+
+    @field_validator("sector")
+    @classmethod
+    def _sector(cls, v: str, info: ValidationInfo) -> str:
+        return IndicatorRow._sector(v, info)
+
+    @field_validator("clause")
+    @classmethod
+    def _clause(cls, v: str, info: ValidationInfo) -> str:
+        return _check_clause(v, info)
+
+
+class _MultiFieldError(ValueError):
+    """Raised by an after-validator to report problems in several named fields."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = problems
+        super().__init__("; ".join(f"{f}: {m}" for f, m in problems))
+
+
+# --------------------------------------------------------------------------- helpers
+def _number(v: Any, info: ValidationInfo) -> float:
+    if isinstance(v, (int, float)):
+        return float(v)
+    if v is None or str(v).strip() == "":
+        raise ValueError("is empty; a number is required")
+    conv = _ctx(info).get("convention", "vi")
+    try:
+        return float(parse_number(str(v), conv))
+    except NumberParseError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _check_unit(v: str, info: ValidationInfo) -> str:
+    units = _ctx(info).get("units", {})
+    if v not in units:
+        raise ValueError(f"unit not in units.csv; known: {', '.join(units)}")
+    return v
+
+
+def _check_clause(v: str, info: ValidationInfo) -> str:
+    parse_ref(v)
+    res: Resolution | None = _ctx(info).get("resolution")
+    if res is not None and v not in res.refs():
+        raise ValueError("the resolution has no such clause")
+    return v
+
+
+def _check_measure_unit(measure: str, value: float, unit: str, indicator: dict | None, units: dict,
+                        problems: list[tuple[str, str]]) -> None:
+    if measure == "level":
+        if value < 0:
+            problems.append(("value", "a level cannot be negative"))
+        if indicator and unit in units and indicator["unit"] in units:
+            if units[unit]["base_unit"] != units[indicator["unit"]]["base_unit"]:
+                problems.append(("unit", f"'{unit}' cannot express {indicator['indicator']}, "
+                                 f"which is measured in '{indicator['unit']}'"))
+    elif unit != "pct":
+        problems.append(("unit", f"a {measure} figure is in 'pct'"))
+    if measure in ("share_of_plan_pct", "pct_of_prior_year") and value < 0:
+        problems.append(("value", "a share cannot be negative"))
+
+
+def to_canonical(value: float, unit: str, indicator_unit: str, units: dict) -> float:
+    """Convert ``value`` in ``unit`` to the indicator's own unit (same base unit assumed)."""
+    if unit == indicator_unit:
+        return value
+    # e.g. 1,2 m_arrivals × 1e6 / 1 = 1.200.000 arrivals
+    return value * units[unit]["factor_to_base"] / units[indicator_unit]["factor_to_base"]
+
+
+def _frame(rows: list[BaseModel]) -> pd.DataFrame:
+    return pd.DataFrame([r.model_dump() for r in rows])
+
+
+def _unique(rows: list[tuple[int, int, dict]], key: str | tuple[str, ...], file: str) -> list[DataProblem]:
+    keys = (key,) if isinstance(key, str) else key
+    seen: dict[tuple, int] = {}
+    problems = []
+    for row_no, line, row in rows:
+        k = tuple(row[c] for c in keys)
+        if k in seen:
+            problems.append(DataProblem(file, f"duplicate {'/'.join(keys)} {'/'.join(k)!r} "
+                                              f"(first at row {seen[k]})", row=row_no, field=keys[0], line=line))
+        else:
+            seen[k] = row_no
+    return problems
+
+
+def _validate(model, rows, file, context):
+    """validate_rows, unpacking multi-field problems into one DataProblem per field."""
+    out, problems = [], []
+    for row_no, line, row in rows:
+        try:
+            out.append(model.model_validate(row, context=context))
+        except ValidationError as exc:
+            for err in exc.errors():
+                inner = err.get("ctx", {}).get("error")
+                if isinstance(inner, _MultiFieldError):
+                    for f, m in inner.problems:
+                        problems.append(DataProblem(file, f"{m} (got {row.get(f, '')!r})", row=row_no, field=f,
+                                                    line=line))
+                    continue
+                f = str(err["loc"][0]) if err["loc"] else None
+                msg = err["msg"].removeprefix("Value error, ")
+                problems.append(DataProblem(file, f"{msg} (got {row.get(f, '')!r})" if f else msg,
+                                            row=row_no, field=f, line=line))
+    return out, problems
+
+
+# --------------------------------------------------------------------------- registry
+@dataclass
+class Registry:
+    """Everything the briefings know about the resolution's targets."""
+
+    data_dir: Path
+    catalog: Catalog
+    resolution: Resolution
+    sectors: pd.DataFrame
+    units: pd.DataFrame
+    indicators: pd.DataFrame
+    targets: pd.DataFrame
+    task_paragraphs: pd.DataFrame
+    files: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def sector_ids(self) -> list[str]:
+        return list(self.sectors.sort_values("order")["sector"])
+
+    def sector_name(self, sector: str, lang: str = "vi") -> str:
+        return self.sectors.set_index("sector").loc[sector, f"name_{lang}"]
+
+    def indicator_name(self, indicator: str, lang: str = "vi") -> str:
+        return self.indicators.set_index("indicator").loc[indicator, f"name_{lang}"]
+
+    def unit_symbol(self, unit: str, lang: str = "vi") -> str:
+        return self.units.set_index("unit").loc[unit, f"symbol_{lang}"]
+
+    def targets_for(self, sector: str) -> pd.DataFrame:
+        return self.targets[self.targets["sector"] == sector]
+
+    def tasks_for(self, sector: str) -> pd.DataFrame:
+        """The resolution's paragraphs assigned to ``sector``, with their clause."""
+        rows = []
+        for _, tp in self.task_paragraphs[self.task_paragraphs["sector"] == sector].iterrows():
+            a, k, p = parse_ref(tp["clause"])
+            for para in self.resolution.paragraphs:
+                if (para.article, para.clause, para.point, para.number) == (a, k, p, tp["paragraph"]):
+                    rows.append({"clause": tp["clause"], "paragraph": tp["paragraph"], "text": para.text})
+        return pd.DataFrame(rows, columns=["clause", "paragraph", "text"])
+
+
+def load_registry(data_dir: Path | str | None = None) -> Registry:
+    """Load and validate the registry in ``data_dir`` (default: this clone's ``data/``).
+
+    Raises :class:`DataError` listing every problem with file, row and field.
+    """
+    data_dir = Path(data_dir) if data_dir else default_data_dir()
+    catalog = load_catalog(data_dir)
+    files = {k: data_dir / getattr(catalog, k) for k in
+             ("resolution", "sectors", "units", "indicators", "targets", "task_paragraphs")}
+    res_path = files["resolution"]
+    if not res_path.exists():
+        raise DataError([DataProblem(_shown(res_path, data_dir), "the resolution text is missing")])
+    resolution = load_resolution(res_path)
+    ctx: dict[str, Any] = {"convention": catalog.decimal_convention, "resolution": resolution}
+    problems: list[DataProblem] = []
+
+    def load(name: str, model, key) -> list:
+        shown = _shown(files[name], data_dir)
+        rows = read_csv(files[name], list(model.model_fields), shown)
+        out, probs = _validate(model, rows, shown, ctx)
+        problems.extend(probs)
+        problems.extend(_unique(rows, key, shown))
+        return out
+
+    sectors = load("sectors", SectorRow, "sector")
+    ctx["sectors"] = [s.sector for s in sectors]
+    units = load("units", UnitRow, "unit")
+    ctx["units"] = {u.unit: u.model_dump() for u in units}
+    indicators = load("indicators", IndicatorRow, "indicator")
+    ctx["indicators"] = {i.indicator: i.model_dump() for i in indicators}
+    targets = load("targets", TargetRow, "target_id")
+    tasks = load("task_paragraphs", TaskParagraphRow, ("sector", "clause", "paragraph"))
+    if problems:
+        raise DataError(problems)
+
+    ind = _frame(indicators)
+    tg = _frame(targets)
+    tg = tg.merge(ind[["indicator", "sector", "name_vi", "name_en", "additive"]].rename(
+        columns={"unit": "indicator_unit"}), on="indicator", how="left")
+    tg["indicator_unit"] = tg["indicator"].map(ind.set_index("indicator")["unit"])
+    tg["value_canonical"] = [
+        to_canonical(v, u, iu, ctx["units"]) if m == "level" else v
+        for v, u, iu, m in zip(tg["value"], tg["unit"], tg["indicator_unit"], tg["measure"])
+    ]
+    reg = Registry(data_dir, catalog, resolution, _frame(sectors), _frame(units), ind, tg, _frame(tasks), files)
+    problems = check_targets(reg)
+    if problems:
+        raise DataError(problems)
+    return reg
+
+
+def check_targets(reg: Registry) -> list[DataProblem]:
+    """Cross-row checks: an additive indicator's H2 target cannot exceed its year target."""
+    problems = []
+    shown = _shown(reg.files["targets"], reg.data_dir)
+    tg = reg.targets.reset_index(drop=True)
+    for (indicator, measure), grp in tg.groupby(["indicator", "measure"], sort=False):
+        years = {parse_period(p).year for p in grp["period"]}
+        for year in years:
+            h2 = grp[grp["period"] == f"H2-{year}"]
+            fy = grp[grp["period"] == f"FY-{year}"]
+            if len(h2) and len(fy) and measure == "level" and bool(h2["additive"].iloc[0]):
+                if h2["value_canonical"].iloc[0] > fy["value_canonical"].iloc[0] + 1e-9:
+                    row = int(h2.index[0]) + 1
+                    problems.append(DataProblem(shown, f"the H2 target of {indicator} "
+                                                f"({h2['value'].iloc[0]:g}) exceeds its year target "
+                                                f"({fy['value'].iloc[0]:g})", row=row, field="value", line=row + 1))
+    return problems
