@@ -70,7 +70,10 @@ def parse_number(text: str, convention: str = "vi") -> Decimal:
 
 
 def format_number(value: float | Decimal | None, lang: str = "vi", decimals: int | None = None) -> str:
-    """Format ``value`` for ``lang``; ``decimals`` fixes the decimals, else up to 2 are shown.
+    """Format ``value`` for ``lang``; ``decimals`` fixes the decimals.
+
+    By default up to 3 decimals are shown below 100 (2,035 triệu tấn) and up to
+    2 from 100 on (55.467,04 tỷ đồng), trailing zeros dropped.
 
     A missing value (None or NaN) is shown as an em dash, never as 0.
 
@@ -82,12 +85,18 @@ def format_number(value: float | Decimal | None, lang: str = "vi", decimals: int
     '55,467.04'
     >>> format_number(6.5640, "vi", 2)
     '6,56'
+    >>> format_number(2.035, "vi")
+    '2,035'
     >>> format_number(None)
     '—'
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "" if decimals == 0 else ".##")
+    if decimals is None:
+        frac = ".###" if abs(value) < 100 else ".##"
+    else:
+        frac = "." + "0" * decimals if decimals else ""
+    pattern = "#,##0" + frac
     return format_decimal(value, format=pattern, locale=_locale(lang), decimal_quantization=True)
 
 

@@ -1,0 +1,238 @@
+"""One row per target: the arithmetic around it, its status and the reason, as of a date."""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from . import growth
+from .format import format_pct, format_quantity
+from .observations import lookup
+from .periods import parse_period, period_label
+from .registry import Registry
+from .status import STATUS_LABELS, THRESHOLDS, Thresholds, target_status
+
+#: The council session that adopted the resolution: the default "as of" date of a briefing.
+RESOLUTION_AS_OF = "2024-07-18"
+
+_MISSING = {
+    "vi": {"h1": "số liệu 6 tháng đầu năm {y}", "base_h1": "số liệu 6 tháng đầu năm {b}",
+           "base_fy": "số liệu cả năm {b}", "pace": "tốc độ tăng 6 tháng đầu năm {y}",
+           "data": "số liệu thực hiện"},
+    "en": {"h1": "the H1 {y} figure", "base_h1": "the H1 {b} figure", "base_fy": "the {b} full-year figure",
+           "pace": "the H1 {y} growth", "data": "any reported figure"},
+}
+
+
+def _val(row: pd.Series | None) -> float | None:
+    return None if row is None else float(row["value"])
+
+
+def _nan(x: float | None) -> float:
+    return float("nan") if x is None else float(x)
+
+
+def h2_share_history(obs: pd.DataFrame, indicator: str, before_year: int,
+                     thresholds: Thresholds = THRESHOLDS) -> dict[int, float]:
+    """H2 share (%) of each earlier year with both an H1 and a full-year level, COVID years left out."""
+    out = {}
+    lv = obs[(obs["indicator"] == indicator) & (obs["measure"] == "level") & (obs["area"] == "kien_giang")]
+    by = dict(zip(lv["period"], lv["value"]))
+    for p, fy in by.items():
+        if not p.startswith("FY-"):
+            continue
+        y = int(p[3:])
+        if y >= before_year or y in thresholds.covid_years or f"H1-{y}" not in by:
+            continue
+        out[y] = growth.h2_share(fy - by[f"H1-{y}"], fy)
+    return dict(sorted(out.items()))
+
+
+def assess_targets(reg: Registry, obs: pd.DataFrame, as_of: str = RESOLUTION_AS_OF, lang: str = "vi",
+                   thresholds: Thresholds = THRESHOLDS) -> pd.DataFrame:
+    """Assess every target of the registry with the figures known at ``as_of`` (ISO date)."""
+    rows = [_assess_one(t, reg, obs, as_of, lang, thresholds) for t in reg.targets.to_dict("records")]
+    return pd.DataFrame(rows)
+
+
+def _assess_one(t: dict, reg: Registry, obs: pd.DataFrame, as_of: str, lang: str, th: Thresholds) -> dict:
+    ind, measure, period = t["indicator"], t["measure"], t["period"]
+    y = parse_period(period).year
+    b = y - 1
+    half = period.split("-")[0]
+    target = t["value_canonical"]
+    pair = reg.targets[(reg.targets["indicator"] == ind) & (reg.targets["measure"] == measure)]
+    h2_t = pair[pair["period"] == f"H2-{y}"]["value_canonical"]
+    fy_t = pair[pair["period"] == f"FY-{y}"]["value_canonical"]
+    h2_target = float(h2_t.iloc[0]) if len(h2_t) else None
+    fy_target = float(fy_t.iloc[0]) if len(fy_t) else None
+
+    def get(p: str, m: str = "level", indicator: str = ind) -> pd.Series | None:
+        return lookup(obs, indicator, p, m, as_of=as_of)
+
+    h1_row = get(f"H1-{y}")
+    reported_h1 = _val(h1_row)
+    base_h1, base_fy = _val(get(f"H1-{b}")), _val(get(f"FY-{b}"))
+    base_h2 = base_fy - base_h1 if base_h1 is not None and base_fy is not None else None
+    pace_row = get(f"H1-{y}", "growth_yoy_pct")
+    pace = _val(pace_row)
+    if pace is None and reported_h1 is not None and base_h1:
+        pace = growth.growth_pct(reported_h1, base_h1)
+    out: dict[str, Any] = dict(
+        target_id=t["target_id"], sector=t["sector"], indicator=ind, measure=measure, period=period,
+        name=t[f"name_{lang}"], comparator=t["comparator"], target=target, unit=t["indicator_unit"],
+        clause=t["clause"], quote=t["quote"], h2_target=_nan(h2_target), fy_target=_nan(fy_target),
+        reported_h1=_nan(reported_h1), reported_h1_qualifier=h1_row["qualifier"] if h1_row is not None else "",
+        reported_h1_status=h1_row["status"] if h1_row is not None else "",
+        reported_h1_source=h1_row["source_url"] if h1_row is not None else "",
+        base_h1=_nan(base_h1), base_fy=_nan(base_fy), base_h2=_nan(base_h2), h1_growth_pct=_nan(pace),
+        h1_weight=float("nan"), required_h2_level=float("nan"), required_h2_growth_pct=float("nan"),
+        implied_h1=float("nan"), implied_h1_gap_pct=float("nan"), h2_share_target_pct=float("nan"),
+        h2_share_hist=h2_share_history(obs, ind, y, th) if measure == "level" else {},
+        outturn=float("nan"), outturn_derived=False, as_of=as_of,
+    )
+    missing: list[str] = []
+    required = None
+    if measure == "growth_yoy_pct":
+        g_h1 = _val(get(f"H1-{y}", "growth_yoy_pct"))
+        if base_h1 is not None and base_fy is not None:
+            out["h1_weight"] = growth.h1_weight(base_h1, base_fy)
+        if half == "H2":
+            required = target
+        elif g_h1 is not None and base_h2 is not None:
+            required = growth.required_h2_growth(target, g_h1, out["h1_weight"])
+        for key, v in (("pace", g_h1), ("base_h1", base_h1), ("base_fy", base_fy)):
+            if v is None:
+                missing.append(key)
+        fy_g = _val(get(f"FY-{y}", "growth_yoy_pct"))
+        fy_level, h1_level = _val(get(f"FY-{y}")), reported_h1
+        if half == "FY" and fy_g is not None:
+            out["outturn"] = fy_g
+        elif half == "H2" and None not in (fy_level, h1_level, base_h2) and base_h2:
+            out["outturn"], out["outturn_derived"] = growth.growth_pct(fy_level - h1_level, base_h2), True
+    else:
+        if half == "H2":
+            out["required_h2_level"] = target
+        elif reported_h1 is not None and t["additive"]:
+            out["required_h2_level"] = target - reported_h1
+        if t["additive"]:
+            if not math.isnan(out["required_h2_level"]) and base_h2:
+                required = growth.required_h2_yoy_growth(out["required_h2_level"], base_h2)
+            for key, v in (("h1", reported_h1), ("base_h1", base_h1), ("base_fy", base_fy)):
+                if v is None and not (key == "h1" and half == "H2"):
+                    missing.append(key)
+            if pace is None and "h1" not in missing:
+                missing.append("pace")
+        if h2_target is not None and fy_target is not None and t["additive"]:
+            out["implied_h1"] = growth.implied_h1(fy_target, h2_target)
+            out["h2_share_target_pct"] = growth.h2_share(h2_target, fy_target)
+            if reported_h1 is not None:
+                out["implied_h1_gap_pct"] = growth.gap_pct(out["implied_h1"], reported_h1)
+        fy_level = _val(get(f"FY-{y}"))
+        if half == "FY" and fy_level is not None:
+            out["outturn"] = fy_level
+        elif half == "H2" and fy_level is not None and reported_h1 is not None:
+            out["outturn"], out["outturn_derived"] = fy_level - reported_h1, True
+        if not t["additive"] and math.isnan(out["outturn"]):
+            missing = ["data"]
+    out["required_h2_growth_pct"] = _nan(required)
+    outturn = None if math.isnan(out["outturn"]) else out["outturn"]
+    status = target_status(comparator=t["comparator"], target=target, outturn=outturn,
+                           required_growth_pct=required, pace_growth_pct=pace if measure == "level" else
+                           _val(get(f"H1-{y}", "growth_yoy_pct")), thresholds=th)
+    out["status"] = status
+    out["status_label"] = STATUS_LABELS[lang][status]
+    out["reason"] = _reason(out, status, missing, lang, reg, y, b)
+    return out
+
+
+def _q(value: float, unit: str, reg: Registry, lang: str) -> str:
+    if unit == "pct":
+        return format_pct(value, lang)
+    return format_quantity(value, reg.unit_symbol(unit, lang), lang)
+
+
+def _reason(o: dict, status: str, missing: list[str], lang: str, reg: Registry, y: int, b: int) -> str:
+    unit = "pct" if o["measure"] == "growth_yoy_pct" else o["unit"]
+    tgt = _q(o["target"], unit, reg, lang)
+    vi = lang == "vi"
+    if not math.isnan(o["outturn"]):
+        got = _q(o["outturn"], unit, reg, lang)
+        word = ("đạt" if status == "met" else "không đạt") if vi else ("meets" if status == "met" else "misses")
+        if vi:
+            return f"Thực hiện {got}{' (tính suy ra)' if o['outturn_derived'] else ''}, {word} mục tiêu {tgt}."
+        return f"Outturn {got}{' (derived)' if o['outturn_derived'] else ''} {word} the target of {tgt}."
+    if status == "not_assessable":
+        names = [_MISSING[lang][m].format(y=y, b=b) for m in dict.fromkeys(missing)] or \
+                [_MISSING[lang]["data"]]
+        return ("Chưa đánh giá được: thiếu " + ", ".join(names) + ".") if vi else \
+            ("Not assessable: " + ", ".join(names) + (" is" if len(names) == 1 else " are") + " missing.")
+    req, pace = format_pct(o["required_h2_growth_pct"], lang), format_pct(o["h1_growth_pct"], lang)
+    if o["measure"] == "growth_yoy_pct":
+        pace = format_pct(o["h1_growth_pct"] if not math.isnan(o["h1_growth_pct"]) else float("nan"), lang)
+    if vi:
+        return (f"6 tháng cuối năm cần tăng {req} so với cùng kỳ {b}; "
+                f"6 tháng đầu năm đã tăng {pace}.")
+    return f"H2 needs {req} year on year against H2 {b}; H1 grew {pace}."
+
+
+def executive_summary(assessed: pd.DataFrame, reg: Registry, lang: str = "vi") -> pd.DataFrame:
+    """The overview's table: every target with its value, status and one-line reason."""
+    headers = {"vi": ["Lĩnh vực", "Chỉ tiêu", "Kỳ", "Mục tiêu", "Tình trạng", "Lý do"],
+               "en": ["Sector", "Indicator", "Period", "Target", "Status", "Reason"]}[lang]
+    rows = []
+    for o in assessed.to_dict("records"):
+        unit = "pct" if o["measure"] == "growth_yoy_pct" else o["unit"]
+        rows.append([reg.sector_name(o["sector"], lang), o["name"], period_label(o["period"], lang),
+                     f"{o['comparator']} {_q(o['target'], unit, reg, lang)}", o["status_label"], o["reason"]])
+    return pd.DataFrame(rows, columns=headers)
+
+
+def grdp_requirement(reg: Registry, obs: pd.DataFrame, year: int = 2024, as_of: str = RESOLUTION_AS_OF) -> dict:
+    """The required H2 GRDP growth and every input it comes from (value, status, source).
+
+    g₂ = (g − w₁·g₁) / (1 − w₁), with w₁ = GRDP H1 (year−1) / GRDP (year−1) at 2010 prices.
+    """
+    t = reg.targets[(reg.targets["indicator"] == "grdp") & (reg.targets["period"] == f"FY-{year}")].iloc[0]
+    h2 = reg.targets[(reg.targets["indicator"] == "grdp") & (reg.targets["period"] == f"H2-{year}")]
+    g1 = lookup(obs, "grdp", f"H1-{year}", "growth_yoy_pct", as_of=as_of)
+    b1 = lookup(obs, "grdp", f"H1-{year - 1}", as_of=as_of)
+    bf = lookup(obs, "grdp", f"FY-{year - 1}", as_of=as_of)
+    if g1 is None or b1 is None or bf is None:
+        return {"required_h2_growth_pct": None, "target_growth_pct": float(t["value"])}
+    w1 = growth.h1_weight(b1["value"], bf["value"])
+    return {
+        "target_growth_pct": float(t["value"]),
+        "resolution_h2_growth_pct": float(h2["value"].iloc[0]) if len(h2) else None,
+        "h1_growth_pct": float(g1["value"]), "h1_growth": g1,
+        "base_h1_bn_vnd": float(b1["value"]), "base_h1": b1,
+        "base_fy_bn_vnd": float(bf["value"]), "base_fy": bf,
+        "h1_weight": w1,
+        "required_h2_growth_pct": growth.required_h2_growth(float(t["value"]), float(g1["value"]), w1),
+    }
+
+
+def sector_contributions(obs: pd.DataFrame, year: int = 2024, half: str = "H1", as_of: str = RESOLUTION_AS_OF,
+                         components: tuple[str, ...] = ("va_agri", "va_industry", "va_services", "va_taxes"),
+                         ) -> pd.DataFrame:
+    """Contribution (pp) of each GRDP component to growth in ``half`` of ``year``.
+
+    Weights are the components' levels in the same half of the year before, at 2010 prices.
+    """
+    rows = []
+    for c in components:
+        base = lookup(obs, c, f"{half}-{year - 1}", as_of=as_of)
+        g = lookup(obs, c, f"{half}-{year}", "growth_yoy_pct", as_of=as_of)
+        rows.append({"component": c, "base_level_bn_vnd": _val(base), "growth_pct": _val(g),
+                     "base_status": None if base is None else base["status"]})
+    df = pd.DataFrame(rows)
+    if df[["base_level_bn_vnd", "growth_pct"]].isna().any().any():
+        df["weight"] = float("nan")
+        df["contribution_pp"] = float("nan")
+        return df
+    total = df["base_level_bn_vnd"].sum()
+    df["weight"] = df["base_level_bn_vnd"] / total
+    df["contribution_pp"] = [growth.contribution_pp(b, total, g) for b, g in zip(df["base_level_bn_vnd"],
+                                                                                 df["growth_pct"])]
+    return df

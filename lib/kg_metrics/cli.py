@@ -1,0 +1,110 @@
+"""The ``kg-metrics`` command: list targets, check data, build briefings."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+import pandas as pd
+
+from .errors import DataError, ParameterError
+from .format import LANGS, format_number, format_pct, format_pp
+from .periods import period_label
+
+#: Exit codes, documented in the README for scheduled runs.
+EXIT_OK = 0
+EXIT_BRIEFINGS_FAILED = 1
+EXIT_BAD_INPUT = 2
+EXIT_LOCKED = 3
+
+
+def _load(args):
+    from .observations import check_observations, load_observations
+    from .registry import load_registry
+
+    reg = load_registry(args.data_dir)
+    obs = load_observations(reg)
+    return reg, obs, check_observations(obs)
+
+
+def cmd_targets(args) -> int:
+    from .registry import load_registry
+
+    reg = load_registry(args.data_dir)
+    lang = args.lang
+    rows = []
+    for t in reg.targets.to_dict("records"):
+        value = format_number(t["value"], lang)
+        unit = reg.unit_symbol(t["unit"], lang)
+        rows.append({
+            "id": t["target_id"], "sector": t["sector"], "indicator": t[f"name_{lang}"],
+            "period": period_label(t["period"], lang),
+            "target": f"{t['comparator']} {value}{unit if unit == '%' else ' ' + unit}",
+            "clause": t["clause"],
+        })
+    with pd.option_context("display.max_colwidth", 70, "display.width", 250):
+        print(pd.DataFrame(rows).to_string(index=False))
+    print(f"\n{len(rows)} targets from {reg.catalog.resolution}")
+    return EXIT_OK
+
+
+def cmd_check(args) -> int:
+    from .assessment import assess_targets, grdp_requirement
+    from .checks import anomalies
+
+    reg, obs, warnings = _load(args)
+    lang = args.lang
+    n_derived = int((obs["status"] == "derived").sum())
+    print(f"Data OK: {len(reg.targets)} targets, {len(obs) - n_derived} sourced observations, "
+          f"{n_derived} derived figures, resolution {reg.catalog.resolution}")
+    for w in warnings:
+        print(f"warning: {w}")
+    req = grdp_requirement(reg, obs, as_of=args.as_of)
+    if req["required_h2_growth_pct"] is None:
+        print("Required H2 GRDP growth: not computable (inputs missing)")
+    else:
+        w = req["h1_weight"]
+        print("\nRequired H2 GRDP growth: " + format_pct(req["required_h2_growth_pct"], lang)
+              + f"   (resolution: {format_pct(req['resolution_h2_growth_pct'], lang)})")
+        print(f"  g2 = (g - w1*g1) / (1 - w1) = ({format_pct(req['target_growth_pct'], lang)} - "
+              f"{format_number(w, lang, 4)} x {format_pct(req['h1_growth_pct'], lang)}) / (1 - {format_number(w, lang, 4)})")
+        print(f"  w1 = H1 2023 / 2023 = {format_number(req['base_h1_bn_vnd'], lang)} / "
+              f"{format_number(req['base_fy_bn_vnd'], lang)} bn VND (2010 prices; 2023 is "
+              f"{req['base_fy']['status']}: {req['base_fy']['derivation'] or req['base_fy']['source_url']})")
+    assessed = assess_targets(reg, obs, as_of=args.as_of, lang=lang)
+    found = anomalies(assessed, lang)
+    print("\nAnomaly checks:")
+    for a in found.to_dict("records"):
+        mark = "FLAG" if a["flagged"] else ("ok  " if a["assessable"] else "n/a ")
+        print(f"  [{mark}] {a['indicator']:<14} {a['check']:<10} {a['message']}")
+    print(f"\n{int(found['flagged'].sum())} flagged of {len(found)} checks")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kg-metrics", description=__doc__)
+    p.add_argument("--data-dir", default=None, help="data directory (default: this clone's data/)")
+    sub = p.add_subparsers(dest="command", required=True)
+    t = sub.add_parser("targets", help="print the target registry")
+    t.add_argument("--lang", choices=LANGS, default="vi")
+    t.set_defaults(func=cmd_targets)
+    c = sub.add_parser("check", help="validate all data, print the required H2 GRDP growth and anomaly findings")
+    c.add_argument("--lang", choices=LANGS, default="vi")
+    c.add_argument("--as-of", default="2024-07-18", help="assessment date, ISO (default: the council session)")
+    c.set_defaults(func=cmd_check)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except DataError as exc:
+        print(f"kg-metrics: bad input\n{exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except ParameterError as exc:
+        print(f"kg-metrics: bad parameter: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())
