@@ -80,6 +80,20 @@ def cmd_check(args) -> int:
     return EXIT_OK
 
 
+def cmd_build(args) -> int:
+    from .build import build
+
+    langs = tuple(dict.fromkeys(args.lang or ["vi"]))
+    results = build(args.out, sectors=args.sector, langs=langs, data_dir=args.data_dir or "", as_of=args.as_of,
+                    workers=args.workers, progress=not args.quiet, overview=True if args.overview else None)
+    failed = [r for r in results if r.status != "built"]
+    print(f"{len(results) - len(failed)} built, {len(failed)} failed; index: "
+          f"{(args.out or 'outputs').rstrip('/')}/index.html")
+    for r in failed:
+        print(f"FAILED {r.job.key}: {r.error}", file=sys.stderr)
+    return EXIT_BRIEFINGS_FAILED if failed else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kg-metrics", description=__doc__)
     p.add_argument("--data-dir", default=None, help="data directory (default: this clone's data/)")
@@ -91,6 +105,16 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--lang", choices=LANGS, default="vi")
     c.add_argument("--as-of", default="2024-07-18", help="assessment date, ISO (default: the council session)")
     c.set_defaults(func=cmd_check)
+    b = sub.add_parser("build", help="build briefings (HTML + PDF) and outputs/index.html")
+    b.add_argument("--sector", action="append", help="build only this sector's briefing (repeatable); "
+                   "default: the overview and every sector")
+    b.add_argument("--lang", action="append", choices=LANGS, help="language (repeatable; default vi)")
+    b.add_argument("--overview", action="store_true", help="with --sector: build the overview too")
+    b.add_argument("--as-of", default="2024-07-18", help="assessment date, ISO (default: the council session)")
+    b.add_argument("--out", default=None, help="output directory (default: this clone's outputs/)")
+    b.add_argument("--workers", type=int, default=None, help="worker processes (default: one per core)")
+    b.add_argument("--quiet", action="store_true", help="no progress bar")
+    b.set_defaults(func=cmd_build)
     return p
 
 

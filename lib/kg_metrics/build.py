@@ -1,0 +1,306 @@
+"""Building briefings: execute notebooks with papermill, render HTML and PDF, write the index.
+
+Everything runs in Python (papermill's and nbconvert's APIs), with a pool of worker
+processes sized to the machine, so no CLI or import start-up is paid per step.
+"""
+from __future__ import annotations
+
+import html
+import os
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .provenance import REPO_ROOT, git_commit, now_iso, package_versions, tree_sha256
+from .render import CSP, LABELS, css, html_to_pdf, notebook_to_html, write_atomic
+
+NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
+#: Attempts per briefing when the kernel fails to start (port races under parallel start-up).
+KERNEL_START_ATTEMPTS = 3
+
+AUTHORITY = {"vi": "Hội đồng nhân dân tỉnh Kiên Giang", "en": "Kiên Giang Provincial People's Council"}
+KIND = {"vi": "Báo cáo phân tích chỉ tiêu Nghị quyết giữa năm 2024", "en": "Briefing on the mid-year 2024 resolution"}
+PERIOD = {"vi": "6 tháng cuối năm và cả năm 2024", "en": "H2 and full year 2024"}
+OVERVIEW_TITLE = {"vi": "Tổng quan", "en": "Overview"}
+INDEX_LABELS = {
+    "vi": dict(title="Bản tin phân tích Nghị quyết HĐND tỉnh Kiên Giang, 18/7/2024", authority=AUTHORITY["vi"],
+               built="Thời điểm tạo", vintage="Số liệu đến ngày", as_of="Đánh giá tại ngày", commit="Phiên bản mã",
+               briefings="Các bản tin", briefing="Bản tin", failed="Lỗi khi tạo", details="chi tiết",
+               scenario="Kịch bản", status_table="Tình trạng các chỉ tiêu", sector="Lĩnh vực", indicator="Chỉ tiêu",
+               period="Kỳ", target="Mục tiêu", status="Tình trạng", reason="Lý do", provenance="Nguồn gốc",
+               checksum="Tổng kiểm dữ liệu (SHA-256)", versions="Phiên bản gói"),
+    "en": dict(title="Briefings on Kiên Giang's People's Council resolution of 18 July 2024",
+               authority=AUTHORITY["en"], built="Built", vintage="Data up to", as_of="Assessed as of",
+               commit="Code version", briefings="Briefings", briefing="Briefing", failed="Build failed",
+               details="details", scenario="Scenario", status_table="Status of every target", sector="Sector",
+               indicator="Indicator", period="Period", target="Target", status="Status", reason="Reason",
+               provenance="Provenance", checksum="Data checksum (SHA-256)", versions="Package versions"),
+}
+
+
+@dataclass(frozen=True)
+class Job:
+    """One briefing to build: a notebook, its parameters and where its outputs go."""
+
+    name: str  # "overview" or a sector id
+    notebook: str  # file name in notebooks/
+    lang: str
+    parameters: dict
+    title: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.lang}/{self.name}"
+
+
+@dataclass
+class Result:
+    job: Job
+    status: str  # "built" or "failed"
+    seconds: float
+    error: str = ""
+    outputs: list[str] = field(default_factory=list)
+
+
+def plan(reg, sectors: list[str] | None = None, langs: tuple[str, ...] = ("vi",), data_dir: str = "",
+         as_of: str = "2024-07-18", overview: bool = True) -> list[Job]:
+    """The briefings to build: the overview and one per sector (or the chosen ones), per language."""
+    from .params import validate_parameters
+
+    chosen = [s for s in reg.sector_ids if s != "economy"] if not sectors else list(sectors)
+    jobs = []
+    for lang in langs:
+        if overview:
+            p = validate_parameters("economy", lang, data_dir, as_of, notebook="overview")
+            jobs.append(Job("overview", "overview.ipynb", lang, {k: p[k] for k in ("lang", "data_dir", "as_of")},
+                            OVERVIEW_TITLE[lang]))
+        for s in chosen:
+            p = validate_parameters(s, lang, data_dir, as_of, notebook="sector")
+            jobs.append(Job(s, "sector.ipynb", lang, {k: p[k] for k in ("sector", "lang", "data_dir", "as_of")},
+                            reg.sector_name(s, lang)))
+    return jobs
+
+
+def stamp(reg, as_of: str) -> dict:
+    """Provenance shared by every briefing of one build."""
+    sha, dirty = git_commit()
+    return {
+        "commit": sha + (" (uncommitted changes)" if dirty else ""),
+        "data_checksum": tree_sha256(reg.data_dir),
+        "build_time": now_iso(),
+        "versions": package_versions(),
+        "vintage": reg.catalog.vintage,
+        "resolution_date": reg.catalog.resolution_date,
+        "resolution_vi": reg.catalog.resolution_title_vi,
+        "resolution_en": reg.catalog.resolution_title_en,
+        "as_of": as_of,
+    }
+
+
+def _metadata(job: Job, common: dict) -> dict:
+    from babel.dates import format_date
+    from datetime import date
+
+    lang = job.lang
+    loc = "vi_VN" if lang == "vi" else "en_GB"
+    d = lambda iso: format_date(date.fromisoformat(iso), format="long", locale=loc)  # noqa: E731
+    res = common[f"resolution_{lang}"] + (f", {d(common['resolution_date'])}")
+    params = ", ".join(f"{k}={v!r}" for k, v in job.parameters.items() if v != "")
+    return {
+        "lang": lang, "title": job.title, "authority": AUTHORITY[lang], "kind": KIND[lang], "period": PERIOD[lang],
+        "resolution": res, "as_of": d(common["as_of"]), "vintage": d(common["vintage"]),
+        "labels": LABELS[lang], "commit": common["commit"], "data_checksum": common["data_checksum"],
+        "build_time": common["build_time"], "versions": common["versions"], "notebook": f"notebooks/{job.notebook}",
+        "parameters_text": f"({params})", "css": css(), "csp": CSP,
+    }
+
+
+def _execute(job: Job):
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    last: Exception | None = None
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        try:
+            return pm.execute_notebook(str(NOTEBOOKS_DIR / job.notebook), None, parameters=job.parameters,
+                                       kernel_name="python3", progress_bar=False, log_output=False,
+                                       cwd=str(NOTEBOOKS_DIR))
+        except PapermillExecutionError:
+            raise  # the notebook itself failed: retrying would fail the same way
+        except (RuntimeError, TimeoutError, OSError) as exc:  # kernel died or did not start in time
+            last = exc
+            time.sleep(0.2 * attempt)
+    raise RuntimeError(f"the kernel did not start after {KERNEL_START_ATTEMPTS} attempts: {last}")
+
+
+def run_job(job: Job, out_dir: str, common: dict) -> Result:
+    """Execute, render and write one briefing (runs in a worker process)."""
+    import nbformat
+
+    t0 = time.perf_counter()
+    out = Path(out_dir)
+    html_path, pdf_path = out / job.lang / f"{job.name}.html", out / job.lang / f"{job.name}.pdf"
+    nb_path = out / "notebooks" / job.lang / f"{job.name}.ipynb"
+    try:
+        nb = _execute(job)
+        nb.metadata["kg_metrics"] = _metadata(job, common)
+        page = notebook_to_html(nb)
+        pdf = html_to_pdf(page)
+        nb.metadata["kg_metrics"].pop("css", None)  # the audit copy need not carry the stylesheet
+        write_atomic(nb_path, nbformat.writes(nb))
+        write_atomic(html_path, page)
+        write_atomic(pdf_path, pdf)
+        return Result(job, "built", time.perf_counter() - t0,
+                      outputs=[str(p.relative_to(out)) for p in (html_path, pdf_path, nb_path)])
+    except Exception as exc:  # one briefing failing must not stop the others
+        message = _describe_failure(exc)
+        write_atomic(html_path, failure_page(job, message, common))
+        pdf_path.unlink(missing_ok=True)
+        return Result(job, "failed", time.perf_counter() - t0, error=message,
+                      outputs=[str(html_path.relative_to(out))])
+
+
+def _describe_failure(exc: Exception) -> str:
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        return (f"cell {exc.cell_index} (execution {exc.exec_count}) raised {exc.ename}: {exc.evalue}\n"
+                f"--- cell source ---\n{exc.source}")
+    return "".join(traceback.format_exception_only(type(exc), exc)).strip()
+
+
+def failure_page(job: Job, message: str, common: dict) -> str:
+    """A clearly marked page standing in for a briefing that failed to build."""
+    title = {"vi": "Không tạo được bản tin", "en": "This briefing could not be built"}[job.lang]
+    return (f'<!DOCTYPE html><html lang="{job.lang}"><head><meta charset="utf-8">'
+            f'<meta http-equiv="Content-Security-Policy" content="{CSP}"><title>{html.escape(title)}</title>'
+            f"<style>{css()}</style></head><body><header class=\"cover\"><div class=\"cover-authority\">"
+            f"{AUTHORITY[job.lang]}</div><h1 class=\"cover-title\">{html.escape(job.title)}</h1></header>"
+            f'<main><div class="cell-error"><strong>{html.escape(title)}</strong>'
+            f"<p>notebooks/{html.escape(job.notebook)} {html.escape(repr(job.parameters))}</p>"
+            f"<pre>{html.escape(message)}</pre></div></main>"
+            f'<footer class="provenance">{html.escape(common.get("build_time", ""))} · '
+            f'{html.escape(common.get("commit", ""))}</footer></body></html>')
+
+
+def default_workers(n_jobs: int) -> int:
+    """One worker per core, never more than there are briefings."""
+    return max(1, min(os.cpu_count() or 1, n_jobs))
+
+
+def run_jobs(jobs: list[Job], out_dir: Path, common: dict, workers: int | None = None,
+             on_done: Callable[[Result], None] | None = None) -> list[Result]:
+    """Run ``jobs`` in a pool of worker processes; results in the order of ``jobs``."""
+    workers = workers or default_workers(len(jobs))
+    results: dict[str, Result] = {}
+    if workers == 1:
+        for j in jobs:
+            results[j.key] = r = run_job(j, str(out_dir), common)
+            if on_done:
+                on_done(r)
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(run_job, j, str(out_dir), common): j for j in jobs}
+            for fut in as_completed(futures):
+                j = futures[fut]
+                try:
+                    r = fut.result()
+                except Exception as exc:  # the worker process itself died
+                    r = Result(j, "failed", 0.0, error=f"worker failed: {exc!r}")
+                results[j.key] = r
+                if on_done:
+                    on_done(r)
+    return [results[j.key] for j in jobs]
+
+
+def write_index(out_dir: Path, reg, obs, common: dict, lang: str = "vi") -> Path:
+    """``outputs/index.html``: every briefing found in ``out_dir``, the status table, build time, vintage."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    from .assessment import assess_targets
+    from .periods import period_label
+    from .assessment import _q  # the one formatter of target values with their unit
+
+    env = Environment(loader=FileSystemLoader(str(Path(__file__).parent / "templates")),
+                      autoescape=select_autoescape(["html", "j2"]))
+    langs = sorted({p.parent.name for p in out_dir.glob("*/*.html") if p.parent.name in ("vi", "en")},
+                   key=lambda x: (x != "vi", x)) or [lang]
+    names = ["overview"] + [s for s in reg.sector_ids if s != "economy"]
+    rows = []
+    for n in names:
+        by = {}
+        for lg in langs:
+            h = out_dir / lg / f"{n}.html"
+            if h.exists():
+                failed = not (out_dir / lg / f"{n}.pdf").exists()
+                by[lg] = {"html": f"{lg}/{n}.html", "pdf": f"{lg}/{n}.pdf", "failed": failed}
+        if by:
+            title = OVERVIEW_TITLE[lang] if n == "overview" else reg.sector_name(n, lang)
+            rows.append({"title": title, "by_lang": by})
+    failures = [{"title": r["title"] + f" ({lg})", "href": b["html"]} for r in rows for lg, b in r["by_lang"].items()
+                if b["failed"]]
+    scenario_groups = []
+    for d in sorted((out_dir / "scenarios").glob("*")) if (out_dir / "scenarios").exists() else []:
+        items = [{"title": p.stem, "html": f"scenarios/{d.name}/{p.parent.name}/{p.name}",
+                  "pdf": f"scenarios/{d.name}/{p.parent.name}/{p.stem}.pdf"} for p in sorted(d.glob("*/*.html"))]
+        if items:
+            scenario_groups.append({"name": d.name, "items": items})
+    assessed = assess_targets(reg, obs, as_of=common["as_of"], lang=lang)
+    targets = []
+    for o in assessed.to_dict("records"):
+        unit = "pct" if o["measure"] == "growth_yoy_pct" else o["unit"]
+        targets.append({"sector": reg.sector_name(o["sector"], lang), "name": o["name"],
+                        "period": period_label(o["period"], lang),
+                        "target": f"{o['comparator']} {_q(o['target'], unit, reg, lang)}",
+                        "status": o["status"], "status_label": o["status_label"], "reason": o["reason"]})
+    page = env.get_template("index.html.j2").render(
+        lang=lang, L=INDEX_LABELS[lang], csp=CSP, css=css(), build_time=common["build_time"],
+        vintage=common["vintage"], as_of=common["as_of"], commit=common["commit"],
+        resolution=common[f"resolution_{lang}"], langs=langs, briefings=rows, failures=failures,
+        scenario_groups=scenario_groups, targets=targets, data_checksum=common["data_checksum"],
+        versions=common["versions"])
+    path = out_dir / "index.html"
+    write_atomic(path, page)
+    return path
+
+
+def build(out_dir: Path | str | None = None, sectors: list[str] | None = None, langs: tuple[str, ...] = ("vi",),
+          data_dir: str = "", as_of: str = "2024-07-18", workers: int | None = None, progress: bool = True,
+          overview: bool | None = None) -> list[Result]:
+    """Validate all input, then build the chosen briefings and the index into ``out_dir``.
+
+    Bad data or parameters raise before any kernel starts, leaving ``out_dir`` untouched.
+    """
+    from .observations import load_observations
+    from .registry import load_registry
+
+    out = Path(out_dir) if out_dir else REPO_ROOT / "outputs"
+    reg = load_registry(data_dir or None)
+    obs = load_observations(reg)
+    jobs = plan(reg, sectors, langs, data_dir, as_of, overview=(not sectors) if overview is None else overview)
+    common = stamp(reg, as_of)
+    out.mkdir(parents=True, exist_ok=True)
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(jobs), desc="briefings", unit="briefing", leave=True)
+
+    def done(r: Result) -> None:
+        if bar is not None:
+            bar.update(1)
+            bar.write(f"{'built ' if r.status == 'built' else 'FAILED'} {r.job.key:<24} {r.seconds:5.1f} s"
+                      + (f"  {r.error.splitlines()[0]}" if r.error else ""))
+
+    results = run_jobs(jobs, out, common, workers, done)
+    if bar is not None:
+        bar.close()
+    write_index(out, reg, obs, common, lang=langs[0])
+    return results
+
+
+def results_json(results: list[Result]) -> list[dict]:
+    return [{**asdict(r), "job": asdict(r.job)} for r in results]

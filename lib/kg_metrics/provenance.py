@@ -1,0 +1,56 @@
+"""Where a briefing came from: code commit, data checksum, package versions, build time."""
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+#: Packages whose versions are stamped on every briefing.
+STAMPED_PACKAGES = ("kg_metrics", "pandas", "matplotlib", "papermill", "nbconvert", "nbclient", "ipykernel",
+                    "weasyprint", "babel", "pydantic")
+
+
+def git_commit(root: Path = REPO_ROOT) -> tuple[str, bool]:
+    """(commit sha, whether the work tree has uncommitted changes); ('unknown', False) outside git."""
+    try:
+        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
+                             check=True, timeout=10).stdout.strip()
+        dirty = bool(subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                                    capture_output=True, text=True, check=True, timeout=10).stdout.strip())
+        return sha, dirty
+    except (OSError, subprocess.SubprocessError):
+        return "unknown", False
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 16), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def tree_sha256(root: Path, pattern: str = "**/*") -> str:
+    """One checksum over every file under ``root`` (relative paths and contents, in sorted order)."""
+    h = hashlib.sha256()
+    for p in sorted(q for q in Path(root).glob(pattern) if q.is_file() and "__pycache__" not in q.parts):
+        h.update(str(p.relative_to(root)).encode("utf-8") + b"\0")
+        h.update(file_sha256(p).encode("ascii") + b"\n")
+    return h.hexdigest()
+
+
+def package_versions(names: tuple[str, ...] = STAMPED_PACKAGES) -> dict[str, str]:
+    out = {}
+    for n in names:
+        try:
+            out[n] = metadata.version(n)
+        except metadata.PackageNotFoundError:
+            out[n] = "not installed"
+    return out
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()

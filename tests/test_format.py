@@ -1,0 +1,202 @@
+"""kg_metrics.format: strict Vietnamese/English number parsing and formatting."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kg_metrics.format import (NumberParseError, format_number, format_pct, format_pp, format_quantity,
+                               parse_number)
+
+
+# --------------------------------------------------------------------------- parse_number, Vietnamese
+@pytest.mark.parametrize("text, expected", [
+    ("2,035", Decimal("2.035")),          # ',' is the decimal mark: two point zero three five, not 2035
+    ("55.467,04", Decimal("55467.04")),   # '.' groups thousands, ',' marks decimals
+    ("439.051", Decimal("439051")),       # a lone '.' with three digits after it groups thousands
+    ("6.672.384", Decimal("6672384")),    # several groups
+    ("29.947,93", Decimal("29947.93")),
+    ("6,7", Decimal("6.7")),
+    ("0,5", Decimal("0.5")),
+    ("920", Decimal("920")),
+    ("03", Decimal("3")),                 # "03 xã": a leading zero is still three
+    ("-4,6", Decimal("-4.6")),
+    ("  6,56  ", Decimal("6.56")),        # surrounding blanks are trimmed
+])
+def test_parse_number_vietnamese(text, expected):
+    assert parse_number(text, "vi") == expected
+
+
+def test_parse_number_defaults_to_vietnamese():
+    # 2,035 triệu tấn is 2.035 Mt in the resolution; reading it as 2035 would be a 1000× error
+    assert parse_number("2,035") == Decimal("2.035")
+
+
+@pytest.mark.parametrize("text", [
+    "9.2",        # English decimal in a Vietnamese file: ambiguous (92? 9,2?) so refused, never guessed
+    "1.23",       # a '.' group must have exactly three digits
+    "1.2345",
+    "55,467.04",  # English grouping and decimals
+    "1,2,3",      # two decimal marks
+    "1.2.3",
+    "1..2",
+    "0.000",      # a group after a lone zero is not a grouped number
+    "1.000,",     # dangling decimal mark after grouping
+])
+def test_parse_number_vietnamese_rejects_other_conventions(text):
+    with pytest.raises(NumberParseError, match="Vietnamese notation"):
+        parse_number(text, "vi")
+
+
+# --------------------------------------------------------------------------- parse_number, English
+@pytest.mark.parametrize("text, expected", [
+    ("55,467.04", Decimal("55467.04")),
+    ("9.2", Decimal("9.2")),
+    ("2,035", Decimal("2035")),   # the same text as above means two thousand thirty-five in English
+    ("1,000", Decimal("1000")),
+    ("439,051", Decimal("439051")),
+])
+def test_parse_number_english(text, expected):
+    assert parse_number(text, "en") == expected
+
+
+@pytest.mark.parametrize("text", ["55.467,04", "9,2", "6,56", "1,23"])
+def test_parse_number_english_rejects_vietnamese(text):
+    with pytest.raises(NumberParseError, match="English notation"):
+        parse_number(text, "en")
+
+
+# --------------------------------------------------------------------------- parse_number, garbage
+@pytest.mark.parametrize("text", [
+    "", " ", "\t\n", "abc", "sáu", "6,7%", "1 000", "1\u00a0000", "1e5", "NaN", "Infinity", "inf",
+    "-", "--1", "5-", "1-2", ".", ",", "+", "²", "12 tỷ",
+])
+@pytest.mark.parametrize("convention", ["vi", "en"])
+def test_parse_number_rejects_garbage(text, convention):
+    with pytest.raises(NumberParseError):
+        parse_number(text, convention)
+
+
+@pytest.mark.parametrize("value", [None, 6.7, 3, b"6,7"])
+def test_parse_number_rejects_non_text(value):
+    with pytest.raises(NumberParseError):
+        parse_number(value)
+
+
+def test_number_parse_error_is_a_value_error():
+    # callers (pydantic validators) rely on it being a ValueError
+    assert issubclass(NumberParseError, ValueError)
+
+
+def test_parse_number_unknown_convention():
+    with pytest.raises(ValueError, match="convention"):
+        parse_number("1", "fr")
+
+
+def test_parse_number_error_message_quotes_the_input():
+    with pytest.raises(NumberParseError) as exc:
+        parse_number("9.2", "vi")
+    assert "'9.2'" in str(exc.value)
+
+
+# --------------------------------------------------------------------------- formatting
+@pytest.mark.parametrize("value, lang, decimals, expected", [
+    (55467.04, "vi", None, "55.467,04"),
+    (55467.04, "en", None, "55,467.04"),
+    (6.5640, "vi", 2, "6,56"),
+    (6.5640, "en", 2, "6.56"),
+    (1234567, "vi", 0, "1.234.567"),
+    (1234567, "en", 0, "1,234,567"),
+    (1234.5, "vi", 2, "1.234,50"),       # fixed decimals pad with zeros
+    (5, "vi", None, "5"),                # no decimals shown when there are none
+    (5.1, "vi", None, "5,1"),
+    (2.035, "vi", 3, "2,035"),
+    (Decimal("29947.93"), "vi", None, "29.947,93"),
+    (-1234.5, "en", 1, "-1,234.5"),
+    (0, "vi", 2, "0,00"),
+])
+def test_format_number(value, lang, decimals, expected):
+    assert format_number(value, lang, decimals) == expected
+
+
+@pytest.mark.parametrize("value", [None, float("nan")])
+def test_missing_values_are_an_em_dash_never_zero(value):
+    assert format_number(value) == "—"
+    assert format_number(value, "en", 2) == "—"
+    assert format_pct(value) == "—"
+    assert format_pp(value, "en") == "—"
+    assert format_quantity(value, "tỷ đồng") == "—"
+    assert format_quantity(value, "%", "en") == "—"
+
+
+def test_format_number_unknown_language():
+    with pytest.raises(ValueError, match="unknown language"):
+        format_number(1.0, "fr")
+
+
+@pytest.mark.parametrize("value, lang, decimals, expected", [
+    (6.564, "vi", 2, "6,56%"),
+    (6.564, "en", 2, "6.56%"),
+    (6.564, "en", 1, "6.6%"),
+    (45.42, "vi", 2, "45,42%"),
+    (100, "vi", 0, "100%"),
+])
+def test_format_pct(value, lang, decimals, expected):
+    assert format_pct(value, lang, decimals) == expected
+
+
+@pytest.mark.parametrize("value, lang, expected", [
+    (0.953, "vi", "+0,95 điểm %"),
+    (0.953, "en", "+0.95 pp"),
+    (-1.2, "en", "\u22121.20 pp"),   # typographic minus U+2212, not a hyphen
+    (-1.2, "vi", "\u22121,20 điểm %"),
+    (0.0, "en", "+0.00 pp"),
+    (12.5, "vi", "+12,50 điểm %"),
+])
+def test_format_pp(value, lang, expected):
+    assert format_pp(value, lang) == expected
+
+
+@pytest.mark.parametrize("value, symbol, lang, decimals, expected", [
+    (55467.04, "tỷ đồng", "vi", None, "55.467,04 tỷ đồng"),
+    (55467.04, "bn VND", "en", None, "55,467.04 bn VND"),
+    (95, "%", "en", None, "95%"),             # percent attaches without a space
+    (95, "%", "vi", 1, "95,0%"),
+    (3.75, "triệu lượt khách", "vi", None, "3,75 triệu lượt khách"),
+    (439051, "t", "en", 0, "439,051 t"),
+])
+def test_format_quantity(value, symbol, lang, decimals, expected):
+    assert format_quantity(value, symbol, lang, decimals) == expected
+
+
+# --------------------------------------------------------------------------- properties
+@settings(max_examples=300, deadline=None)
+@given(x=st.decimals(min_value=0, max_value=Decimal(10) ** 15, places=2, allow_nan=False, allow_infinity=False),
+       lang=st.sampled_from(["vi", "en"]))
+def test_format_then_parse_round_trips(x, lang):
+    text = format_number(x, lang, 2)
+    assert parse_number(text, lang) == x
+
+
+@settings(max_examples=300, deadline=None)
+@given(x=st.decimals(min_value=1000, max_value=Decimal(10) ** 9, places=2, allow_nan=False, allow_infinity=False))
+def test_the_two_conventions_never_read_each_other_alike(x):
+    # a grouped number with decimals written the Vietnamese way is never silently accepted as English
+    vi = format_number(x, "vi", 2)
+    with pytest.raises(NumberParseError):
+        parse_number(vi, "en")
+
+
+_numberish = st.text(alphabet="0123456789.,-+ eE\u00a0\u066b\u0661%", max_size=14)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.one_of(st.text(max_size=30), _numberish), convention=st.sampled_from(["vi", "en"]))
+def test_parse_number_only_ever_raises_number_parse_error(text, convention):
+    try:
+        value = parse_number(text, convention)
+    except NumberParseError:
+        return
+    assert isinstance(value, Decimal) and value.is_finite()
