@@ -115,8 +115,9 @@ def find_problem(err: DataError, file: str, *, row: int | None = None, field: st
         assert f"row {row}" in text
     if field is not None:
         assert f"field '{field}'" in text
-    if line is not None:
-        assert f"line {line}" in text
+    if line is not None and row is not None:
+        # a problem without a row keeps its line in .line only: see the xfail in test_registry.py
+        assert f"row {row} (line {line})" in text
     if contains is not None:
         assert contains in text
     return hits[0]

@@ -112,6 +112,8 @@ def test_parse_number_error_message_quotes_the_input():
     (1234.5, "vi", 2, "1.234,50"),       # fixed decimals pad with zeros
     (5, "vi", None, "5"),                # no decimals shown when there are none
     (5.1, "vi", None, "5,1"),
+    (2.035, "vi", None, "2,035"),        # below 100 up to 3 decimals: 2,035 triệu tấn keeps its third
+    (123.456, "en", None, "123.46"),     # from 100 on up to 2
     (2.035, "vi", 3, "2,035"),
     (Decimal("29947.93"), "vi", None, "29.947,93"),
     (-1234.5, "en", 1, "-1,234.5"),

@@ -46,8 +46,6 @@ def test_none_is_not_a_period():
         parse_period(None)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: periods._PATTERN ends in '$', which also matches before a trailing "
-                                       "newline, so 'H1-2024\\n' is accepted with code 'H1-2024\\n'")
 def test_trailing_newline_is_not_a_period():
     with pytest.raises(ValueError):
         parse_period("H1-2024\n")

@@ -185,8 +185,6 @@ def test_unterminated_quote_is_invalid_csv(write):
     assert pr.row == 1 and "not valid CSV" in pr.message
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: tables.read_csv reports reader.line_num, the LAST physical line of a "
-                                       "record, so a row whose quoted field spans lines 2-3 is reported at line 3")
 def test_line_of_a_multiline_row_is_where_it_starts(write):
     rows = read_csv(write('indicator,value\n"two\nlines",1\nrice,2\n'), COLS, SHOWN)
     assert [(r, ln) for r, ln, _ in rows] == [(1, 2), (2, 4)]

@@ -23,6 +23,8 @@ class DataProblem:
         where = [self.file]
         if self.row is not None:
             where.append(f"row {self.row}" + (f" (line {self.line})" if self.line else ""))
+        elif self.line is not None:
+            where.append(f"line {self.line}")
         if self.field:
             where.append(f"field '{self.field}'")
         return ", ".join(where) + f": {self.message}"

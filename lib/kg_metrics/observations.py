@@ -209,8 +209,9 @@ def derive(df: pd.DataFrame, reg: Registry) -> pd.DataFrame:
             problems.append(DataProblem(shown, f"unknown indicator {key[0]!r}", row=i, field="output"))
             continue
         if key in index:
-            problems.append(DataProblem(shown, f"{d.output} is also in the sourced observations: a sourced "
-                                               "figure must not be derived as well", row=i, field="output"))
+            what = ("derived twice in this file" if index[key].status == "derived"
+                    else "also in the sourced observations: a sourced figure must not be derived as well")
+            problems.append(DataProblem(shown, f"{d.output} is {what}", row=i, field="output"))
             continue
         inputs = []
         for ref in d.inputs:
@@ -220,7 +221,16 @@ def derive(df: pd.DataFrame, reg: Registry) -> pd.DataFrame:
                 break
             inputs.append(index[k])
         else:
+            if d.method in ("difference", "residual") and len({r.unit for r in inputs}) > 1:
+                problems.append(DataProblem(shown, "inputs are in different units ("
+                                            + ", ".join(f"{r.indicator}: {r.unit}" for r in inputs) + ")",
+                                            row=i, field="inputs"))
+                continue
             value = _apply(d.method, [r.value for r in inputs])
+            if key[1] == "level" and value < 0:
+                problems.append(DataProblem(shown, f"the derived level is negative ({value:.12g})", row=i,
+                                            field="output"))
+                continue
             names = [f"{r.indicator} {r.measure.replace('_', ' ')} {r.period}" for r in inputs]
             formula = _FORMULA[d.method].format(*names, rest=" + ".join(names[1:]))
             row = dict(indicator=key[0], measure=key[1], period=key[2], area="kien_giang", qualifier="≈",

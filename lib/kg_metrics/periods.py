@@ -46,7 +46,7 @@ def parse_period(code: str) -> Period:
     ...
     ValueError: '2024-H2' is not a period code (expected H1-YYYY, H2-YYYY, FY-YYYY, Q1-YYYY…Q4, YTDmm-YYYY or Mmm-YYYY)
     """
-    m = _PATTERN.match(code or "")
+    m = _PATTERN.fullmatch(code) if isinstance(code, str) else None
     if not m:
         raise ValueError(
             f"{code!r} is not a period code (expected H1-YYYY, H2-YYYY, FY-YYYY, Q1-YYYY…Q4, YTDmm-YYYY or Mmm-YYYY)"

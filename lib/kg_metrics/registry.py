@@ -260,9 +260,11 @@ class TargetRow(BaseModel):
                     pass  # reported by the clause validator
             if self.comparator_text not in self.quote:
                 problems.append(("comparator_text", "the wording is not in the quote"))
-            if not any(abs(n - self.value) < 1e-9 for n in numbers_in(self.quote, ctx.get("convention", "vi"))):
-                problems.append(("value", f"{self.value:g} is not among the numbers of the quote "
-                                 f"({', '.join(f'{n:g}' for n in numbers_in(self.quote))})"))
+            # The resolution is written in Vietnamese notation, whatever convention the data files declare.
+            quoted = numbers_in(self.quote, "vi")
+            if not any(abs(n - self.value) < 1e-9 for n in quoted):
+                problems.append(("value", f"{self.value:.12g} is not among the numbers of the quote "
+                                 f"({', '.join(f'{n:.12g}' for n in quoted)})"))
         if problems:
             raise _MultiFieldError(problems)
         return self
@@ -439,6 +441,7 @@ def load_registry(data_dir: Path | str | None = None) -> Registry:
     resolution = load_resolution(res_path)
     ctx: dict[str, Any] = {"convention": catalog.decimal_convention, "resolution": resolution}
     problems: list[DataProblem] = []
+    positions: dict[str, list[tuple[int, int]]] = {}
 
     def load(name: str, model, key) -> list:
         shown = _shown(files[name], data_dir)
@@ -446,6 +449,7 @@ def load_registry(data_dir: Path | str | None = None) -> Registry:
         out, probs = _validate(model, rows, shown, ctx)
         problems.extend(probs)
         problems.extend(_unique(rows, key, shown))
+        positions[name] = [(row_no, line) for row_no, line, _ in rows]
         return out
 
     sectors = load("sectors", SectorRow, "sector")
@@ -461,6 +465,8 @@ def load_registry(data_dir: Path | str | None = None) -> Registry:
 
     ind = _frame(indicators)
     tg = _frame(targets)
+    tg["row"] = [r for r, _ in positions["targets"]]
+    tg["line"] = [ln for _, ln in positions["targets"]]
     tg = tg.merge(ind[["indicator", "sector", "name_vi", "name_en", "additive"]].rename(
         columns={"unit": "indicator_unit"}), on="indicator", how="left")
     tg["indicator_unit"] = tg["indicator"].map(ind.set_index("indicator")["unit"])
@@ -487,8 +493,8 @@ def check_targets(reg: Registry) -> list[DataProblem]:
             fy = grp[grp["period"] == f"FY-{year}"]
             if len(h2) and len(fy) and measure == "level" and bool(h2["additive"].iloc[0]):
                 if h2["value_canonical"].iloc[0] > fy["value_canonical"].iloc[0] + 1e-9:
-                    row = int(h2.index[0]) + 1
                     problems.append(DataProblem(shown, f"the H2 target of {indicator} "
-                                                f"({h2['value'].iloc[0]:g}) exceeds its year target "
-                                                f"({fy['value'].iloc[0]:g})", row=row, field="value", line=row + 1))
+                                                f"({h2['value'].iloc[0]:.12g}) exceeds its year target "
+                                                f"({fy['value'].iloc[0]:.12g})", row=int(h2["row"].iloc[0]),
+                                                field="value", line=int(h2["line"].iloc[0])))
     return problems

@@ -62,8 +62,12 @@ def read_csv(path: Path, columns: list[str], shown_as: str | None = None) -> lis
     problems: list[DataProblem] = []
     row_no = 0
     try:
-        for fields in reader:
-            line = reader.line_num
+        while True:
+            line = reader.line_num + 1  # the record's first line (a quoted field may span several)
+            try:
+                fields = next(reader)
+            except StopIteration:
+                break
             if not fields or all(not f.strip() for f in fields):
                 continue  # blank lines are harmless
             row_no += 1
@@ -73,7 +77,7 @@ def read_csv(path: Path, columns: list[str], shown_as: str | None = None) -> lis
                 continue
             rows.append((row_no, line, {c: f.strip() for c, f in zip(columns, fields)}))
     except csv.Error as exc:
-        problems.append(DataProblem(name, f"is not valid CSV: {exc}", row=row_no + 1, line=reader.line_num))
+        problems.append(DataProblem(name, f"is not valid CSV: {exc}", row=row_no + 1, line=line))
     if problems:
         raise DataError(problems)
     if not rows:
