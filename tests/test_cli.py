@@ -62,3 +62,10 @@ def test_nothing_in_the_project_reads_the_shared_reference_folder():
                 if "../shared" in p.read_text(encoding="utf-8", errors="replace"):
                     offenders.append(str(p.relative_to(REPO)))
     assert offenders == []
+
+
+def test_extract_reproduces_the_curated_registry_byte_for_byte(tmp_path, capsys):
+    out = tmp_path / "draft.csv"
+    assert main(["extract", str(REPO / "data/source/nq-kien-giang-2024-07-18.txt"), "-o", str(out)]) == EXIT_OK
+    assert out.read_bytes() == (REPO / "data/targets.csv").read_bytes()
+    assert "reference 76, target 23 (of 99)" in capsys.readouterr().err

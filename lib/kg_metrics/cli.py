@@ -94,6 +94,28 @@ def cmd_build(args) -> int:
     return EXIT_BRIEFINGS_FAILED if failed else EXIT_OK
 
 
+def cmd_extract(args) -> int:
+    from .extract import coverage, extract_targets
+
+    draft = extract_targets(args.resolution)
+    text = draft.to_csv(index=False, lineterminator="\n")
+    if args.output:
+        from .render import write_atomic
+
+        write_atomic(args.output, text)
+        print(f"draft registry: {len(draft)} targets -> {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    cov = coverage(args.resolution)
+    counts = cov["kind"].value_counts().to_dict()
+    print("numbers: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + f" (of {len(cov)})",
+          file=sys.stderr)
+    unclassified = cov[cov["kind"].isin(["unclassified", "flagged"])]
+    for r in unclassified.to_dict("records"):
+        print(f"  {r['kind']}: {r['token']!r} in {r['clause']}: {r['reason']}", file=sys.stderr)
+    return EXIT_OK if unclassified.empty else EXIT_BAD_INPUT
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kg-metrics", description=__doc__)
     p.add_argument("--data-dir", default=None, help="data directory (default: this clone's data/)")
@@ -105,6 +127,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--lang", choices=LANGS, default="vi")
     c.add_argument("--as-of", default="2024-07-18", help="assessment date, ISO (default: the council session)")
     c.set_defaults(func=cmd_check)
+    e = sub.add_parser("extract", help="draft a target registry from a resolution's text, with a coverage check")
+    e.add_argument("resolution", help="the resolution as a UTF-8 text file")
+    e.add_argument("-o", "--output", help="write the draft CSV here (default: standard output)")
+    e.set_defaults(func=cmd_extract)
     b = sub.add_parser("build", help="build briefings (HTML + PDF) and outputs/index.html")
     b.add_argument("--sector", action="append", help="build only this sector's briefing (repeatable); "
                    "default: the overview and every sector")
