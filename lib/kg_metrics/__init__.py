@@ -1,13 +1,39 @@
-"""kg_metrics: targets of Kiên Giang's mid-year 2024 People's Council resolution, their arithmetic and briefings."""
-from .assessment import RESOLUTION_AS_OF, assess_targets, executive_summary, grdp_requirement, sector_contributions
-from .checks import anomalies
-from .errors import DataError, DataProblem, ParameterError
-from .format import format_number, format_pct, format_pp, format_quantity, parse_number
-from .growth import (annual_growth, contribution_pp, contributions_pp, gap_pct, growth_pct, h1_weight, h2_share,
-                     implied_h1, pro_rata_target, required_h2_growth, required_h2_yoy_growth, share_of_plan)
-from .observations import check_observations, load_observations
-from .periods import parse_period, period_label
-from .registry import COMPARATOR_WORDS, Registry, check_targets, load_registry
-from .status import STATUS_LABELS, THRESHOLDS, meets, target_status
+"""kg_metrics: targets of Kiên Giang's mid-year 2024 People's Council resolution, their arithmetic and briefings.
+
+Public names are re-exported lazily (PEP 562): ``import kg_metrics`` costs nothing
+until a name is used, so the command line starts fast when it has nothing to do.
+"""
+from __future__ import annotations
+
+import importlib
 
 __version__ = "0.1.0"
+
+_EXPORTS = {
+    "assessment": ["RESOLUTION_AS_OF", "assess_targets", "executive_summary", "grdp_requirement",
+                   "sector_contributions"],
+    "checks": ["anomalies"],
+    "errors": ["DataError", "DataProblem", "ParameterError"],
+    "format": ["format_number", "format_pct", "format_pp", "format_quantity", "parse_number"],
+    "growth": ["annual_growth", "contribution_pp", "contributions_pp", "gap_pct", "growth_pct", "h1_weight",
+               "h2_share", "implied_h1", "pro_rata_target", "required_h2_growth", "required_h2_yoy_growth",
+               "share_of_plan"],
+    "observations": ["check_observations", "load_observations"],
+    "periods": ["parse_period", "period_label"],
+    "registry": ["COMPARATOR_WORDS", "Registry", "check_targets", "load_registry"],
+    "status": ["STATUS_LABELS", "THRESHOLDS", "meets", "target_status"],
+}
+_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'kg_metrics' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(list(globals()) + __all__)

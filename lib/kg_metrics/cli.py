@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-import pandas as pd
+
 
 from .errors import DataError, ParameterError
 from .format import LANGS, format_number, format_pct, format_pp
@@ -41,6 +41,8 @@ def cmd_targets(args) -> int:
             "target": f"{t['comparator']} {value}{unit if unit == '%' else ' ' + unit}",
             "clause": t["clause"],
         })
+    import pandas as pd
+
     with pd.option_context("display.max_colwidth", 70, "display.width", 250):
         print(pd.DataFrame(rows).to_string(index=False))
     print(f"\n{len(rows)} targets from {reg.catalog.resolution}")
