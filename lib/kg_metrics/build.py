@@ -14,7 +14,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .provenance import REPO_ROOT, git_commit, now_iso, package_versions, tree_sha256
+import json
+
+from .deps import code_inputs, data_inputs, environment_fingerprint, file_hashes, job_inputs, key_of, sector_ids
+from .errors import ParameterError
+from .provenance import REPO_ROOT, file_sha256, git_commit, now_iso, package_versions, tree_sha256
+from .publish import Publisher
+from .registry import default_data_dir
 from .render import CSP, LABELS, css, html_to_pdf, notebook_to_html, write_atomic
 
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
@@ -74,11 +80,11 @@ def plan(reg, sectors: list[str] | None = None, langs: tuple[str, ...] = ("vi",)
     jobs = []
     for lang in langs:
         if overview:
-            p = validate_parameters("economy", lang, data_dir, as_of, notebook="overview")
+            p = validate_parameters(None, lang, data_dir, as_of, notebook="overview", registry=reg)
             jobs.append(Job("overview", "overview.ipynb", lang, {k: p[k] for k in ("lang", "data_dir", "as_of")},
                             OVERVIEW_TITLE[lang]))
         for s in chosen:
-            p = validate_parameters(s, lang, data_dir, as_of, notebook="sector")
+            p = validate_parameters(s, lang, data_dir, as_of, notebook="sector", registry=reg)
             jobs.append(Job(s, "sector.ipynb", lang, {k: p[k] for k in ("sector", "lang", "data_dir", "as_of")},
                             reg.sector_name(s, lang)))
     return jobs
@@ -118,6 +124,18 @@ def _metadata(job: Job, common: dict) -> dict:
     }
 
 
+def fault_point(stage: str) -> None:
+    """Test hook: ``KG_METRICS_KILL_AT=<stage>`` SIGKILLs the whole build (its process group) here.
+
+    Stages: ``execute`` and ``render`` (in a worker), ``publish`` (staged release complete, not yet
+    swapped in). Tests use it to prove that a killed build leaves the published set intact.
+    """
+    if os.environ.get("KG_METRICS_KILL_AT") == stage:
+        import signal
+
+        os.killpg(os.getpgrp(), signal.SIGKILL)
+
+
 def _execute(job: Job):
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -146,12 +164,14 @@ def run_job(job: Job, out_dir: str, common: dict) -> Result:
     nb_path = out / "notebooks" / job.lang / f"{job.name}.ipynb"
     try:
         nb = _execute(job)
+        fault_point("execute")
         nb.metadata["kg_metrics"] = _metadata(job, common)
         page = notebook_to_html(nb)
+        write_atomic(html_path, page)
+        fault_point("render")
         pdf = html_to_pdf(page)
         nb.metadata["kg_metrics"].pop("css", None)  # the audit copy need not carry the stylesheet
         write_atomic(nb_path, nbformat.writes(nb))
-        write_atomic(html_path, page)
         write_atomic(pdf_path, pdf)
         return Result(job, "built", time.perf_counter() - t0,
                       outputs=[str(p.relative_to(out)) for p in (html_path, pdf_path, nb_path)])
@@ -267,39 +287,130 @@ def write_index(out_dir: Path, reg, obs, common: dict, lang: str = "vi") -> Path
     return path
 
 
+MANIFEST = "manifest.json"
+
+
+def briefing_outputs(job: Job) -> list[str]:
+    """Paths (relative to a release) that a built briefing consists of."""
+    return [f"{job.lang}/{job.name}.html", f"{job.lang}/{job.name}.pdf", f"notebooks/{job.lang}/{job.name}.ipynb"]
+
+
+def read_manifest(release: Path | None) -> dict:
+    if release is None or not (release / MANIFEST).exists():
+        return {"briefings": {}, "index": {}}
+    try:
+        return json.loads((release / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"briefings": {}, "index": {}}  # unreadable: rebuild everything
+
+
+def is_fresh(job: Job, key: str, manifest: dict, release: Path | None) -> bool:
+    """A briefing is fresh when it was built with the same key and all its outputs are there."""
+    entry = manifest.get("briefings", {}).get(job.key)
+    return bool(entry and entry.get("key") == key and entry.get("status") == "built" and release is not None
+                and all((release / o).exists() for o in briefing_outputs(job)))
+
+
+def plan_light(data_dir: Path, sectors: list[str] | None, langs: tuple[str, ...], as_of: str,
+               overview: bool) -> list[Job]:
+    """The jobs to consider, from a cheap read of sectors.csv (validated in full before any work)."""
+    from .params import validate_parameters
+
+    known = sector_ids(data_dir)
+    chosen = [s for s in known if s != "economy"] if not sectors else list(sectors)
+    unknown = [s for s in chosen if s not in known or s == "economy"]
+    if unknown:
+        raise ParameterError(f"unknown sector(s) {', '.join(map(repr, unknown))}; valid: "
+                             + ", ".join(s for s in known if s != "economy"))
+    jobs = []
+    for lang in langs:
+        validate_parameters(None, lang, "", as_of, notebook="overview")  # type and value checks, no data load
+        if overview:
+            jobs.append(Job("overview", "overview.ipynb", lang, {"lang": lang, "data_dir": "", "as_of": as_of}, ""))
+        for sec in chosen:
+            jobs.append(Job(sec, "sector.ipynb", lang, {"sector": sec, "lang": lang, "data_dir": "", "as_of": as_of},
+                            ""))
+    return jobs
+
+
 def build(out_dir: Path | str | None = None, sectors: list[str] | None = None, langs: tuple[str, ...] = ("vi",),
           data_dir: str = "", as_of: str = "2024-07-18", workers: int | None = None, progress: bool = True,
-          overview: bool | None = None) -> list[Result]:
-    """Validate all input, then build the chosen briefings and the index into ``out_dir``.
+          overview: bool | None = None, force: bool = False, wait_seconds: float = 600) -> list[Result]:
+    """Build the chosen briefings and the index into ``out_dir`` (default ``outputs/``), incrementally.
 
-    Bad data or parameters raise before any kernel starts, leaving ``out_dir`` untouched.
+    Only briefings whose inputs changed are rebuilt (``force`` rebuilds all); when nothing
+    changed, nothing is written. Bad data or parameters raise before any kernel starts.
+    The new set is published atomically; one build runs at a time (:class:`publish.Locked`).
     """
-    from .observations import load_observations
-    from .registry import load_registry
-
     out = Path(out_dir) if out_dir else REPO_ROOT / "outputs"
-    reg = load_registry(data_dir or None)
-    obs = load_observations(reg)
-    jobs = plan(reg, sectors, langs, data_dir, as_of, overview=(not sectors) if overview is None else overview)
-    common = stamp(reg, as_of)
-    out.mkdir(parents=True, exist_ok=True)
-    bar = None
-    if progress:
-        from tqdm import tqdm
+    data = Path(data_dir) if data_dir else default_data_dir()
+    want_overview = (not sectors) if overview is None else overview
+    jobs = plan_light(data, sectors, langs, as_of, want_overview)
+    for j in jobs:
+        j.parameters["data_dir"] = str(data) if data_dir else ""
+    pub = Publisher(out)
+    with pub.lock(wait_seconds):
+        pub.clean_stale()
+        current = pub.current()
+        manifest = read_manifest(current)
+        inputs = {j.key: job_inputs(j.notebook, j.parameters, data, None if j.name == "overview" else j.name)
+                  for j in jobs}
+        keys = {k: key_of(v) for k, v in inputs.items()}
+        index_inputs = {"files": file_hashes(data_inputs(data, None) + code_inputs()),
+                        "environment": environment_fingerprint(), "as_of": as_of, "lang": langs[0]}
+        index_key = key_of(index_inputs)
+        todo = [j for j in jobs if force or not is_fresh(j, keys[j.key], manifest, current)]
+        index_fresh = (current is not None and manifest.get("index", {}).get("key") == index_key
+                       and (current / "index.html").exists())
+        if not todo and index_fresh:
+            return [Result(j, "unchanged", 0.0) for j in jobs]
 
-        bar = tqdm(total=len(jobs), desc="briefings", unit="briefing", leave=True)
+        # Validate everything before a kernel starts: bad input must leave outputs untouched.
+        from .observations import load_observations
+        from .registry import load_registry
 
-    def done(r: Result) -> None:
+        reg = load_registry(data)
+        obs = load_observations(reg)
+        titled = plan(reg, [j.name for j in todo if j.name != "overview"] or [], langs, data_dir, as_of,
+                      overview=False)
+        titles = {j.key: j.title for j in titled}
+        todo = [Job(j.name, j.notebook, j.lang, j.parameters,
+                    OVERVIEW_TITLE[j.lang] if j.name == "overview" else titles[j.key]) for j in todo]
+        common = stamp(reg, as_of)
+        staging = pub.stage()
+        bar = None
+        if progress and todo:
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(todo), desc="briefings", unit="briefing", leave=True)
+
+        def done(r: Result) -> None:
+            if bar is not None:
+                bar.update(1)
+                bar.write(f"{'built ' if r.status == 'built' else 'FAILED'} {r.job.key:<24} {r.seconds:5.1f} s"
+                          + (f"  {r.error.splitlines()[0]}" if r.error else ""))
+
+        results = {r.job.key: r for r in run_jobs(todo, staging, common, workers, done)} if todo else {}
         if bar is not None:
-            bar.update(1)
-            bar.write(f"{'built ' if r.status == 'built' else 'FAILED'} {r.job.key:<24} {r.seconds:5.1f} s"
-                      + (f"  {r.error.splitlines()[0]}" if r.error else ""))
-
-    results = run_jobs(jobs, out, common, workers, done)
-    if bar is not None:
-        bar.close()
-    write_index(out, reg, obs, common, lang=langs[0])
-    return results
+            bar.close()
+        for r in results.values():
+            entry = {"key": keys[r.job.key], "status": r.status, "seconds": round(r.seconds, 3),
+                     "built_at": common["build_time"], "commit": common["commit"],
+                     "parameters": r.job.parameters, "inputs": inputs[r.job.key],
+                     "outputs": {o: file_sha256(staging / o) for o in r.outputs if (staging / o).exists()},
+                     "error": r.error}
+            manifest.setdefault("briefings", {})[r.job.key] = entry
+        write_index(staging, reg, obs, common, lang=langs[0])
+        manifest["index"] = {"key": index_key, "inputs": index_inputs, "built_at": common["build_time"],
+                             "outputs": {"index.html": file_sha256(staging / "index.html")}}
+        manifest["build"] = {k: common[k] for k in ("build_time", "commit", "data_checksum", "versions")}
+        write_atomic(staging / MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False, sort_keys=True))
+        pub.publish(staging, before_swap=lambda: fault_point("publish"))
+        all_results = [results.get(j.key) or Result(j, "unchanged", 0.0) for j in jobs]
+        pub.log([{"time": common["build_time"], "briefing": r.job.key, "status": r.status,
+                  "seconds": round(r.seconds, 3), "key": keys[r.job.key],
+                  "inputs": inputs[r.job.key]["files"], "error": r.error} for r in all_results])
+        return all_results
 
 
 def results_json(results: list[Result]) -> list[dict]:

@@ -84,12 +84,19 @@ def cmd_check(args) -> int:
 
 def cmd_build(args) -> int:
     from .build import build
+    from .publish import Locked
 
     langs = tuple(dict.fromkeys(args.lang or ["vi"]))
-    results = build(args.out, sectors=args.sector, langs=langs, data_dir=args.data_dir or "", as_of=args.as_of,
-                    workers=args.workers, progress=not args.quiet, overview=True if args.overview else None)
-    failed = [r for r in results if r.status != "built"]
-    print(f"{len(results) - len(failed)} built, {len(failed)} failed; index: "
+    try:
+        results = build(args.out, sectors=args.sector, langs=langs, data_dir=args.data_dir or "", as_of=args.as_of,
+                        workers=args.workers, progress=not args.quiet, overview=True if args.overview else None,
+                        force=args.force, wait_seconds=args.wait)
+    except Locked as exc:
+        print(f"kg-metrics: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
+    failed = [r for r in results if r.status == "failed"]
+    built = sum(r.status == "built" for r in results)
+    print(f"{built} built, {len(results) - built - len(failed)} unchanged, {len(failed)} failed; index: "
           f"{(args.out or 'outputs').rstrip('/')}/index.html")
     for r in failed:
         print(f"FAILED {r.job.key}: {r.error}", file=sys.stderr)
@@ -142,6 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--out", default=None, help="output directory (default: this clone's outputs/)")
     b.add_argument("--workers", type=int, default=None, help="worker processes (default: one per core)")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
+    b.add_argument("--force", action="store_true", help="rebuild everything, even briefings whose inputs are unchanged")
+    b.add_argument("--wait", type=float, default=600, metavar="SECONDS",
+                   help="how long to wait for another running build before giving up with exit code 3 "
+                        "(default 600; 0 = refuse at once)")
     b.set_defaults(func=cmd_build)
     return p
 

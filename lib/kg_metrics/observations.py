@@ -130,8 +130,21 @@ _FORMULA = {"prior_level": "{0} / (1 + {1}/100)", "next_level": "{0} × (1 + {1}
             "difference": "{0} − {1}", "residual": "{0} − ({rest})"}
 
 
-def load_observations(reg: Registry | None = None, data_dir: Path | str | None = None) -> pd.DataFrame:
+def observation_files(reg: Registry, sectors: list[str] | None = None) -> list[Path]:
+    """The observation CSVs: all of them, or only those of ``sectors`` (``observations/<sector>.csv``)."""
+    obs_dir = reg.data_dir / reg.catalog.observations
+    files = sorted(obs_dir.glob("*.csv"))
+    if sectors is not None:
+        files = [f for f in files if f.stem in set(sectors)]
+    return files
+
+
+def load_observations(reg: Registry | None = None, data_dir: Path | str | None = None,
+                      sectors: list[str] | None = None) -> pd.DataFrame:
     """All observations, sourced and derived, with values in each indicator's own unit.
+
+    With ``sectors``, only those sectors' files are read and only derivations whose
+    output belongs to them are computed: a sector briefing depends on its own data alone.
 
     Columns: indicator, measure, period, area, qualifier, value (indicator's unit,
     or percent), value_published, unit_published, status (estimate / official / plan /
@@ -139,8 +152,8 @@ def load_observations(reg: Registry | None = None, data_dir: Path | str | None =
     """
     reg = reg or load_registry(data_dir)
     obs_dir = reg.data_dir / reg.catalog.observations
-    files = sorted(obs_dir.glob("*.csv"))
-    if not files:
+    files = observation_files(reg, sectors)
+    if not files and sectors is None:
         raise DataError([DataProblem(_shown(obs_dir, reg.data_dir), "holds no observation CSV files")])
     units = {u["unit"]: u for u in reg.units.to_dict("records")}
     indicators = {i["indicator"]: i for i in reg.indicators.to_dict("records")}
@@ -165,13 +178,13 @@ def load_observations(reg: Registry | None = None, data_dir: Path | str | None =
     problems.extend(_duplicates(all_rows))
     if problems:
         raise DataError(problems)
-    df = pd.DataFrame(records)
+    df = pd.DataFrame(records, columns=[*COLUMNS, "file", "row"])
     df["value_published"], df["unit_published"] = df["value"], df["unit"]
     df["value"] = [to_canonical(v, u, indicators[i]["unit"], units) if m == "level" else v
                    for v, u, i, m in zip(df["value"], df["unit"], df["indicator"], df["measure"])]
     df["unit"] = [indicators[i]["unit"] if m == "level" else "pct" for i, m in zip(df["indicator"], df["measure"])]
     df["derivation"] = ""
-    df = derive(df, reg)
+    df = derive(df, reg, sectors)
     return df.reset_index(drop=True)
 
 
@@ -188,8 +201,11 @@ def _duplicates(rows: list[tuple[int, int, dict]]) -> list[DataProblem]:
     return problems
 
 
-def derive(df: pd.DataFrame, reg: Registry) -> pd.DataFrame:
-    """Append the derived figures declared in ``derivations.yml``, computed from the sourced ones."""
+def derive(df: pd.DataFrame, reg: Registry, sectors: list[str] | None = None) -> pd.DataFrame:
+    """Append the derived figures declared in ``derivations.yml``, computed from the sourced ones.
+
+    With ``sectors``, derivations of other sectors' indicators are left out.
+    """
     path = reg.data_dir / reg.catalog.derivations
     shown = _shown(path, reg.data_dir)
     raw = load_yaml(path, shown)
@@ -207,6 +223,8 @@ def derive(df: pd.DataFrame, reg: Registry) -> pd.DataFrame:
         key = tuple(d.output.split("/"))
         if key[0] not in set(reg.indicators["indicator"]):
             problems.append(DataProblem(shown, f"unknown indicator {key[0]!r}", row=i, field="output"))
+            continue
+        if sectors is not None and reg.indicators.set_index("indicator").loc[key[0], "sector"] not in sectors:
             continue
         if key in index:
             what = ("derived twice in this file" if index[key].status == "derived"

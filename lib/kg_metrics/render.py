@@ -56,17 +56,16 @@ def notebook_to_html(nb) -> str:
 def html_to_pdf(html: str) -> bytes:
     """A4 PDF of an HTML document; fonts come from fontconfig (DejaVu Sans, named in the CSS)."""
     from weasyprint import HTML  # slow import, only for PDF output
+    from weasyprint.urls import URLFetcher
 
-    # No base_url: a briefing references no files, and WeasyPrint must not fetch anything.
-    return HTML(string=html, encoding="utf-8", url_fetcher=_refuse_fetch).write_pdf()
+    # No base_url, and only data: URLs (the inline charts) may be read: a briefing references
+    # nothing else, and a reference that crept in stops the rendering instead of being fetched.
+    fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
+    return HTML(string=html, encoding="utf-8", url_fetcher=fetcher).write_pdf()
 
 
-def _refuse_fetch(url: str, *args, **kwargs):
-    if url.startswith("data:"):
-        from weasyprint.urls import default_url_fetcher
-
-        return default_url_fetcher(url)
-    raise ValueError(f"briefings load nothing; refused to fetch {url}")
+_UMASK = os.umask(0)
+os.umask(_UMASK)
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:
@@ -76,6 +75,7 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     raw = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp creates 0600; outputs are for readers too
         with os.fdopen(fd, "wb") as fh:
             fh.write(raw)
             fh.flush()

@@ -1,0 +1,88 @@
+"""What each briefing depends on, and content-hash keys that change exactly when those inputs change.
+
+A sector briefing reads the shared data files and its own ``observations/<sector>.csv``;
+the overview and the index read every data file. All briefings depend on the library
+code (templates and CSS included), their notebook, their parameters and the installed
+package versions. Keys are SHA-256 over those contents, never over timestamps.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+import yaml
+
+from .provenance import REPO_ROOT, file_sha256
+
+LIB_DIR = Path(__file__).resolve().parent
+NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
+#: catalog.yml entries every briefing reads (the observations folder is handled per sector).
+SHARED_ENTRIES = ("resolution", "sectors", "units", "indicators", "targets", "task_paragraphs", "derivations")
+
+
+def read_catalog(data_dir: Path) -> dict:
+    """The catalog as plain YAML, without validation (the full load validates it)."""
+    return yaml.safe_load((Path(data_dir) / "catalog.yml").read_text(encoding="utf-8"))
+
+
+def sector_ids(data_dir: Path) -> list[str]:
+    """Sector ids in briefing order, read with the csv module (cheap; the full load validates them)."""
+    cat = read_catalog(data_dir)
+    with open(Path(data_dir) / cat["sectors"], encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    return [r["sector"] for r in sorted(rows, key=lambda r: int(r["order"]))]
+
+
+def data_inputs(data_dir: Path, sector: str | None) -> list[Path]:
+    """Data files a briefing reads: the shared ones plus its sector's observations (all, for None)."""
+    data_dir = Path(data_dir)
+    cat = read_catalog(data_dir)
+    files = [data_dir / "catalog.yml"] + [data_dir / cat[k] for k in SHARED_ENTRIES]
+    obs_dir = data_dir / cat["observations"]
+    if sector is None:
+        files += sorted(obs_dir.glob("*.csv"))
+    elif (obs_dir / f"{sector}.csv").exists():
+        files.append(obs_dir / f"{sector}.csv")
+    return files
+
+
+def code_inputs() -> list[Path]:
+    """Library sources, templates and CSS: a change to any of them can change any briefing."""
+    return sorted(p for p in LIB_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                  and p.suffix in {".py", ".j2", ".css", ".json"})
+
+
+@lru_cache(maxsize=1)
+def environment_fingerprint() -> str:
+    """SHA-256 of every installed distribution's name and version."""
+    pairs = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions()
+                   if d.metadata["Name"])
+    return hashlib.sha256("\n".join(pairs).encode()).hexdigest()
+
+
+def _rel(p: Path) -> str:
+    try:
+        return str(p.resolve().relative_to(REPO_ROOT))
+    except ValueError:
+        return str(p)
+
+
+def file_hashes(paths: list[Path]) -> dict[str, str]:
+    return {_rel(p): file_sha256(p) for p in paths}
+
+
+def job_inputs(notebook: str, parameters: dict, data_dir: Path, sector: str | None) -> dict:
+    """Every input of one briefing with its hash: files, parameters and the environment."""
+    files = data_inputs(data_dir, sector) + code_inputs() + [NOTEBOOKS_DIR / notebook]
+    return {"files": file_hashes(files),
+            "parameters": json.dumps(parameters, sort_keys=True, ensure_ascii=False),
+            "environment": environment_fingerprint()}
+
+
+def key_of(inputs: dict) -> str:
+    """One SHA-256 over a briefing's inputs."""
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()

@@ -1,0 +1,104 @@
+"""End-to-end: build briefings into a temporary directory and read what a reviewer would read."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from kg_metrics.build import build
+
+pytestmark = pytest.mark.e2e
+
+# Python that must never reach a briefing: code, imports, papermill's injected cell.
+CODE_MARKERS = ("import ", "kg_metrics.", "display(", "injected-parameters", "# Parameters", "def ",
+                "validate_parameters", "Briefing.load")
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("outputs")
+    vi = build(out, sectors=["tourism", "culture_society"], langs=("vi",), overview=True, progress=False)
+    en = build(out, sectors=["tourism"], langs=("en",), progress=False)
+    return out, vi + en
+
+
+def test_every_requested_briefing_is_built(built):
+    out, results = built
+    assert [r.status for r in results] == ["built"] * 4, [r.error for r in results]
+    for key in ("vi/overview", "vi/tourism", "vi/culture_society", "en/tourism"):
+        assert (out / f"{key}.html").stat().st_size > 2000
+        assert (out / f"{key}.pdf").read_bytes().startswith(b"%PDF")
+        assert (out / "notebooks" / f"{key}.ipynb").exists()
+    assert (out / "index.html").exists()
+
+
+def test_overview_pdf_has_exact_vietnamese_and_the_growth_figures(built):
+    out, _ = built
+    text = pdf_text(out / "vi" / "overview.pdf")
+    for s in ("Hội đồng nhân dân tỉnh Kiên Giang", "6 tháng cuối năm", "6,56%", "6,84%"):
+        assert s in text, s
+
+
+def test_tourism_pdf_flags_the_international_tourist_inconsistency(built):
+    out, _ = built
+    text = pdf_text(out / "vi" / "tourism.pdf")
+    assert "580.645" in text and "508.645" in text
+
+
+def test_english_tourism_briefing_uses_english_number_formatting(built):
+    out, _ = built
+    text = pdf_text(out / "en" / "tourism.pdf")
+    assert "580,645" in text and "508,645" in text
+    assert "580.645" not in text
+    assert "International tourist arrivals" in text
+
+
+def test_qualitative_sector_lists_its_tasks_with_clauses(built):
+    out, _ = built
+    text = pdf_text(out / "vi" / "culture_society.pdf")
+    assert "điểm b" in text
+    assert "tuyển sinh các lớp đầu cấp" in text
+
+
+@pytest.mark.parametrize("key", ["vi/overview", "vi/tourism", "vi/culture_society", "en/tourism"])
+def test_no_code_or_parameters_cell_in_html_or_pdf(built, key):
+    out, _ = built
+    html = (out / f"{key}.html").read_text(encoding="utf-8")
+    text = pdf_text(out / f"{key}.pdf")
+    for marker in CODE_MARKERS:
+        assert marker not in text, marker
+        assert marker not in re.sub(r"<style>.*?</style>", "", html, flags=re.S), marker
+    assert "<pre" not in html  # no code blocks or raw stream output
+
+
+@pytest.mark.parametrize("name", ["vi/overview.html", "vi/tourism.html", "en/tourism.html", "index.html"])
+def test_html_loads_nothing_from_the_network(built, name):
+    out, _ = built
+    html = (out / name).read_text(encoding="utf-8")
+    assert not re.search(r"<(script|link|img|iframe|source|video|audio)\b[^>]*\b(src|href)=[\"']?(https?:)?//",
+                         html, flags=re.I)
+    assert not re.search(r"url\(\s*[\"']?(https?:)?//", html, flags=re.I)
+    assert "<script" not in html.lower()
+    assert "Content-Security-Policy" in html and "default-src 'none'" in html
+
+
+def test_index_links_every_briefing_and_lists_every_target(built, registry):
+    out, _ = built
+    html = (out / "index.html").read_text(encoding="utf-8")
+    for href in ("vi/overview.html", "vi/overview.pdf", "vi/tourism.pdf", "en/tourism.html"):
+        assert f'href="{href}"' in html
+        assert (out / href).exists()
+    assert html.count('class="status status-') >= len(registry.targets)
+
+
+def test_provenance_is_stamped(built):
+    out, _ = built
+    text = pdf_text(out / "vi" / "tourism.pdf")
+    assert re.search(r"[0-9a-f]{64}", text.replace("\n", ""))  # data checksum
+    assert "weasyprint" in text and "papermill" in text

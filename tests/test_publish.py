@@ -1,0 +1,134 @@
+"""Publishing end to end: incremental rebuilds, SIGKILL at any stage, concurrent builds, the lock."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from filelock import FileLock
+
+from kg_metrics.cli import EXIT_LOCKED, EXIT_OK
+
+from conftest import DATA_DIR
+
+pytestmark = pytest.mark.e2e
+
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    """The published set as a reader sees it: every file reachable through outputs/ (links followed)."""
+    files = {}
+    for entry in sorted(out.iterdir()):
+        if entry.name in {".releases", ".build.lock", "runs.jsonl", ".gitkeep", "current"}:
+            continue
+        paths = [entry] if entry.is_file() else sorted(p for p in entry.rglob("*") if p.is_file())
+        for p in paths:
+            files[str(p.relative_to(out))] = p.read_bytes()
+    return files
+
+
+def mtimes(out: Path) -> dict[str, int]:
+    return {str(p.relative_to(out)): p.lstat().st_mtime_ns for p in out.rglob("*") if p.is_file() or p.is_symlink()}
+
+
+def cli(data: Path, out: Path, *extra: str, env: dict | None = None, **kw) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "kg_metrics.cli", "--data-dir", str(data), "build", "--out", str(out), "--quiet",
+           *extra]
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, **(env or {})}, start_new_session=True, **kw)
+
+
+def run(data: Path, out: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    p = cli(data, out, *extra, env=env)
+    stdout, stderr = p.communicate(timeout=300)
+    return subprocess.CompletedProcess(p.args, p.returncode, stdout, stderr)
+
+
+@pytest.fixture
+def site(tmp_path):
+    """A data copy and a published build of the overview and two sectors."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    out = tmp_path / "outputs"
+    r = run(data, out, "--sector", "tourism", "--sector", "culture_society", "--overview")
+    assert r.returncode == EXIT_OK, r.stderr
+    return data, out
+
+
+def built_in_last_run(out: Path, n: int) -> set[str]:
+    lines = (out / "runs.jsonl").read_text(encoding="utf-8").splitlines()[-n:]
+    return {json.loads(x)["briefing"] for x in lines if json.loads(x)["status"] == "built"}
+
+
+def test_noop_rebuild_touches_nothing(site):
+    data, out = site
+    before = mtimes(out)
+    r = run(data, out, "--sector", "tourism", "--sector", "culture_society", "--overview")
+    assert r.returncode == EXIT_OK and "0 built, 3 unchanged" in r.stdout
+    after = mtimes(out)
+    after.pop("runs.jsonl", None), before.pop("runs.jsonl", None)
+    assert after == before
+
+
+def test_one_sectors_data_rebuilds_that_sector_the_overview_and_the_index(site):
+    data, out = site
+    culture_before = (out / "vi" / "culture_society.pdf").stat()
+    index_before = (out / "index.html").read_bytes()
+    f = data / "observations" / "tourism.csv"
+    f.write_text(f.read_text(encoding="utf-8").replace("Sở Du lịch", "Sở Du lịch tỉnh", 1), encoding="utf-8")
+    r = run(data, out, "--sector", "tourism", "--sector", "culture_society", "--overview")
+    assert r.returncode == EXIT_OK, r.stderr
+    assert built_in_last_run(out, 3) == {"vi/tourism", "vi/overview"}
+    culture_after = (out / "vi" / "culture_society.pdf").stat()
+    assert (culture_after.st_ino, culture_after.st_mtime_ns) == (culture_before.st_ino, culture_before.st_mtime_ns)
+    assert (out / "index.html").read_bytes() != index_before  # new build time and checksum
+
+
+def test_force_rebuilds_everything(site):
+    data, out = site
+    r = run(data, out, "--sector", "tourism", "--sector", "culture_society", "--overview", "--force")
+    assert r.returncode == EXIT_OK
+    assert built_in_last_run(out, 3) == {"vi/tourism", "vi/culture_society", "vi/overview"}
+
+
+@pytest.mark.parametrize("stage", ["execute", "render", "publish"])
+def test_sigkill_leaves_the_published_set_intact_and_the_rerun_succeeds(site, stage):
+    data, out = site
+    before = snapshot(out)
+    r = run(data, out, "--sector", "culture_society", "--force", env={"KG_METRICS_KILL_AT": stage})
+    assert r.returncode == -9, (r.returncode, r.stderr[-500:])
+    assert snapshot(out) == before
+    staging = [p.name for p in (out / ".releases").iterdir() if p.name.startswith(".staging-")]
+    assert staging or stage == "publish"  # the killed build left its staging behind…
+    r = run(data, out, "--sector", "culture_society", "--force")
+    assert r.returncode == EXIT_OK, r.stderr
+    assert [p for p in (out / ".releases").iterdir()] == [(out / "current").resolve()]  # …cleaned up now
+    assert (out / "vi" / "culture_society.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_two_builds_at_once_serialise_and_leave_a_consistent_set(site):
+    data, out = site
+    f = data / "observations" / "tourism.csv"
+    f.write_text(f.read_text(encoding="utf-8").replace("Sở Du lịch", "Sở Du lịch (2)", 1), encoding="utf-8")
+    a = cli(data, out, "--sector", "tourism", "--overview")
+    time.sleep(0.3)
+    b = cli(data, out, "--sector", "tourism", "--overview")
+    assert a.wait(300) == EXIT_OK and b.wait(300) == EXIT_OK
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    for key, entry in manifest["briefings"].items():
+        for rel, sha in entry["outputs"].items():
+            import hashlib
+            assert hashlib.sha256((out / rel).read_bytes()).hexdigest() == sha, rel
+    assert len(list((out / ".releases").iterdir())) == 1
+
+
+def test_a_second_build_refuses_when_told_not_to_wait(site):
+    data, out = site
+    with FileLock(str(out / ".build.lock")):
+        r = run(data, out, "--sector", "tourism", "--wait", "0")
+    assert r.returncode == EXIT_LOCKED
+    assert "another build is running" in r.stderr
