@@ -1,0 +1,578 @@
+"""Charts of the briefings: one style set once, labels in Vietnamese or English, numbers via :mod:`kg_metrics.format`.
+
+Figures are plain :class:`matplotlib.figure.Figure` objects (no pyplot state, so nothing is
+shown twice and nothing leaks); notebooks show them with ``display(fig)``. Captions are text,
+written by :mod:`kg_metrics.report` from :func:`target_chart_data`, never baked into the image.
+
+- :func:`contributions_chart`: each GRDP component's contribution (pp) to growth;
+- :func:`target_chart`: one target against history. For an additive level indicator, a
+  stacked bar for the target year (H1 actual, or the H1 the resolution implies, hatched, plus
+  H2) against the year-target line, beside earlier years' H1 and H2 so seasonality shows;
+  for a growth target, H1 and full-year growth by year against the target; for a
+  non-additive level (a share of plan), the available figures against the target.
+"""
+from __future__ import annotations
+
+import math
+import sys
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import matplotlib
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from .format import format_number, format_pct, format_pp, format_quantity
+from .periods import parse_period, period_label
+from .registry import Registry
+from .status import THRESHOLDS
+
+FONT = "DejaVu Sans"  # full Vietnamese coverage; bundled with matplotlib and in fonts-dejavu-core
+DPI = 150
+FIGSIZE = (7.2, 3.9)
+COLORS = {
+    "h1": "#1f4e79",        # H1, observed
+    "h2": "#9dc3e6",        # H2 of earlier years (full year − H1)
+    "h2_target": "#e08a00",  # H2 of the target year: required or targeted
+    "fy_only": "#bdbdbd",   # a full year with no H1/H2 split
+    "target": "#a51d2d",    # target lines and outlines (the briefing's accent colour)
+    "covid": "#efefef",     # background of COVID years
+    "text": "#1b1b1b",
+}
+STYLE: dict[str, Any] = {
+    "font.family": "sans-serif",
+    "font.sans-serif": [FONT],
+    "font.size": 9,
+    "axes.titlesize": 10,
+    "axes.labelsize": 9,
+    "xtick.labelsize": 8.5,
+    "ytick.labelsize": 8.5,
+    "legend.fontsize": 8,
+    "legend.frameon": False,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.axisbelow": True,
+    "grid.color": "#e3e3e3",
+    "grid.linewidth": 0.6,
+    "axes.edgecolor": "#555555",
+    "text.color": COLORS["text"],
+    "axes.labelcolor": COLORS["text"],
+    "hatch.linewidth": 0.8,
+    "figure.dpi": DPI,
+    "savefig.dpi": DPI,
+    "savefig.bbox": "tight",
+    "figure.facecolor": "white",
+    "savefig.facecolor": "white",
+    "pdf.fonttype": 42,
+}
+
+#: Every fixed text of the charts, in both languages.
+CHART_LABELS: dict[str, dict[str, str]] = {
+    "vi": {
+        "h1": "6 tháng đầu năm", "h2": "6 tháng cuối năm",
+        "fy_only": "Cả năm (không tách được 6 tháng)",
+        "h1_reported": "6 tháng đầu năm {y}: thực hiện",
+        "h1_derived": "6 tháng đầu năm {y}: thực hiện (tính suy ra)",
+        "h1_implied": "6 tháng đầu năm {y}: ngầm định trong nghị quyết",
+        "h2_target": "6 tháng cuối năm {y}: mục tiêu",
+        "h2_required": "6 tháng cuối năm {y}: cần đạt",
+        "fy_target": "Mục tiêu năm {y}: {v}",
+        "target_only": "Mục tiêu năm {y} (không tách 6 tháng)",
+        "target_tick": "{y}\n(mục tiêu)",
+        "covid": "Năm COVID-19: không dùng so sánh mùa vụ",
+        "no_data": "Chưa có số liệu",
+        "no_data_level": "Chưa có số liệu thực hiện",
+        "growth_axis": "Tăng so với cùng kỳ năm trước (%)",
+        "growth_h1": "6 tháng đầu năm", "growth_fy": "Cả năm",
+        "growth_h1_y": "6 tháng đầu năm {y}: thực hiện",
+        "contrib_axis": "Đóng góp vào tăng trưởng GRDP (điểm phần trăm)",
+        "contrib_derived": "Quyền số tính suy ra",
+        "observed": "Thực hiện", "observed_derived": "Thực hiện (tính suy ra)",
+        "level_target": "Mục tiêu {p}: {v}",
+    },
+    "en": {
+        "h1": "H1", "h2": "H2",
+        "fy_only": "Full year (no half-year split)",
+        "h1_reported": "H1 {y}: actual",
+        "h1_derived": "H1 {y}: actual (derived)",
+        "h1_implied": "H1 {y}: implied by the resolution",
+        "h2_target": "H2 {y}: target",
+        "h2_required": "H2 {y}: required",
+        "fy_target": "{y} target: {v}",
+        "target_only": "{y} target (no half-year split)",
+        "target_tick": "{y}\n(target)",
+        "covid": "COVID-19 year: left out of seasonal comparisons",
+        "no_data": "No data available",
+        "no_data_level": "No reported figures available",
+        "growth_axis": "Growth on the same period a year earlier (%)",
+        "growth_h1": "H1", "growth_fy": "Full year",
+        "growth_h1_y": "H1 {y}: actual",
+        "contrib_axis": "Contribution to GRDP growth (percentage points)",
+        "contrib_derived": "Weight derived",
+        "observed": "Reported", "observed_derived": "Reported (derived)",
+        "level_target": "{p} target: {v}",
+    },
+}
+
+#: The GRDP components, as the statistics office names them.
+COMPONENT_LABELS: dict[str, dict[str, str]] = {
+    "va_agri": {"vi": "Nông, lâm nghiệp và thủy sản", "en": "Agriculture, forestry and fishery"},
+    "va_industry": {"vi": "Công nghiệp và xây dựng", "en": "Industry and construction"},
+    "va_services": {"vi": "Dịch vụ", "en": "Services"},
+    "va_taxes": {"vi": "Thuế sản phẩm trừ trợ cấp", "en": "Product taxes less subsidies"},
+}
+
+
+# --------------------------------------------------------------------------- style
+def apply_style(dpi: int = DPI) -> None:
+    """Set the charts' style (fonts, sizes, colours, PNG at ``dpi``); idempotent.
+
+    Uses the Agg backend unless pyplot is already in use, and in a Jupyter kernel makes
+    ``display(fig)`` produce a PNG at ``dpi``.
+    """
+    if "matplotlib.pyplot" not in sys.modules:
+        matplotlib.use("Agg")
+    matplotlib.rcParams.update(STYLE)
+    matplotlib.rcParams["figure.dpi"] = matplotlib.rcParams["savefig.dpi"] = dpi
+    _configure_ipython(dpi)
+
+
+def _configure_ipython(dpi: int) -> None:
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        return
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "display_formatter"):
+        return
+    from IPython.core.pylabtools import select_figure_formats
+
+    select_figure_formats(shell, {"png"}, dpi=dpi, bbox_inches="tight")
+
+
+def _new_figure(figsize: tuple[float, float] = FIGSIZE) -> tuple[Figure, Any]:
+    apply_style()
+    fig = Figure(figsize=figsize, dpi=matplotlib.rcParams["figure.dpi"], layout="constrained")
+    return fig, fig.add_subplot()
+
+
+def _number_axis(axis, lang: str, suffix: str = "", integer: bool = False) -> None:
+    """Ticks formatted for ``lang``; whole-number ticks for counts (3 xã, not 2,5)."""
+    axis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10], integer=integer))
+    axis.set_major_formatter(FuncFormatter(lambda x, _pos: format_number(_clean(x), lang) + suffix))
+
+
+def _clean(x: float) -> float:
+    """Tick values like 0.30000000000000004 as 0.3; −0 as 0."""
+    r = round(x, 6)
+    return 0.0 if r == 0 else r
+
+
+def save_png(fig: Figure, path, dpi: int = DPI) -> None:
+    """Write ``fig`` as a PNG file (for checks and previews; notebooks use ``display``)."""
+    fig.savefig(path, format="png", dpi=dpi)
+
+
+def _L(lang: str) -> dict[str, str]:
+    if lang not in CHART_LABELS:
+        raise ValueError(f"unknown language {lang!r}; expected one of: {', '.join(CHART_LABELS)}")
+    return CHART_LABELS[lang]
+
+
+def _nan(x: Any) -> float | None:
+    if x is None:
+        return None
+    try:
+        f = float(x)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+# --------------------------------------------------------------------------- contributions
+def contributions_chart(contrib_df: pd.DataFrame, lang: str = "vi") -> Figure:
+    """Horizontal bars: each GRDP component's contribution (pp) to growth.
+
+    ``contrib_df`` is :func:`kg_metrics.assessment.sector_contributions`'s frame (columns
+    ``component``, ``contribution_pp`` and optionally ``base_status``). Components whose
+    weight is derived are hatched. Missing contributions are left out, not drawn as 0.
+    """
+    L = _L(lang)
+    fig, ax = _new_figure((7.2, 2.9))
+    df = contrib_df.reset_index(drop=True)
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", visible=True)
+    names = [COMPONENT_LABELS.get(c, {}).get(lang, c) for c in df["component"]]
+    ys = list(range(len(df)))
+    values = [_nan(v) for v in df.get("contribution_pp", pd.Series([None] * len(df)))]
+    derived = [str(s) == "derived" for s in df.get("base_status", pd.Series([""] * len(df)))]
+    if not any(v is not None for v in values):
+        _no_data(ax, L["no_data"])
+    for y, v, d in zip(ys, values, derived):
+        if v is None:
+            continue
+        bars = ax.barh(y, v, height=0.6, color="white" if d else COLORS["h1"], edgecolor=COLORS["h1"],
+                       hatch="///" if d else None, linewidth=1.0)
+        ax.bar_label(bars, labels=[format_pp(v, lang)], padding=3, fontsize=8)
+    ax.set_yticks(ys, names)
+    ax.invert_yaxis()
+    ax.axvline(0, color="#555555", linewidth=0.8)
+    ax.set_xlabel(L["contrib_axis"])
+    _number_axis(ax.xaxis, lang)
+    present = [v for v in values if v is not None]
+    if present:
+        lo, hi = min(0.0, min(present)), max(0.0, max(present))
+        span = (hi - lo) or 1.0
+        ax.set_xlim(lo - (0.05 * span if lo < 0 else 0), hi + 0.28 * span)
+    if any(d and v is not None for d, v in zip(derived, values)):
+        ax.legend(handles=[Patch(facecolor="white", edgecolor=COLORS["h1"], hatch="///",
+                                 label=L["contrib_derived"])], loc="lower right")
+    return fig
+
+
+# --------------------------------------------------------------------------- target charts: data
+@dataclass
+class HistoryYear:
+    """An earlier year's H1 and full-year figures (levels, or growth rates for growth targets)."""
+
+    year: int
+    h1: float | None = None
+    fy: float | None = None
+    covid: bool = False
+    h1_status: str = ""
+    fy_status: str = ""
+
+    @property
+    def h2(self) -> float | None:
+        """Full year − H1 (levels only); None when either is missing or H1 exceeds the year."""
+        if self.h1 is None or self.fy is None or self.fy < self.h1:
+            return None
+        return self.fy - self.h1
+
+
+@dataclass
+class TargetChartData:
+    """What :func:`target_chart` draws for one target; :mod:`kg_metrics.report` writes the caption from it."""
+
+    kind: str  # "additive", "growth" or "level"
+    target_id: str
+    indicator: str
+    measure: str
+    period: str
+    year: int
+    unit: str  # the indicator's unit, or "pct" for growth targets
+    target: float
+    comparator: str
+    fy_target: float | None = None
+    h2_target: float | None = None
+    history: list[HistoryYear] = field(default_factory=list)
+    h1: float | None = None
+    h1_kind: str | None = None  # "reported", "derived" or "implied"
+    h2: float | None = None
+    h2_kind: str | None = None  # "target" or "required"
+    points: list[tuple[str, float, str]] = field(default_factory=list)  # "level" charts: (period, value, status)
+    used: list[pd.Series] = field(default_factory=list)  # the observations drawn
+
+    @property
+    def covid_years(self) -> list[int]:
+        return [h.year for h in self.history if h.covid]
+
+    @property
+    def history_years(self) -> list[int]:
+        return [h.year for h in self.history]
+
+    @property
+    def has_history(self) -> bool:
+        return bool(self.history) or bool(self.points)
+
+    @property
+    def notes(self) -> list[tuple[str, str]]:
+        """(period, note) of the drawn earlier-year figures whose source adds a caveat ('not comparable…')."""
+        out = []
+        for r in self.used:
+            p = parse_period(r["period"])
+            if r["note"] and r["status"] != "derived" and (p.year < self.year or self.kind == "level"):
+                out.append((r["period"], str(r["note"])))
+        return out
+
+
+def _row(assessed_row: Mapping | pd.Series) -> dict:
+    return dict(assessed_row.items()) if isinstance(assessed_row, pd.Series) else dict(assessed_row)
+
+
+def _series(obs: pd.DataFrame, indicator: str, measure: str, as_of: str) -> pd.DataFrame:
+    """The indicator's figures (Kiên Giang) for periods ending by ``as_of``, oldest first."""
+    sel = obs[(obs["indicator"] == indicator) & (obs["measure"] == measure) & (obs["area"] == "kien_giang")]
+    if sel.empty:
+        return sel
+    ends = sel["period"].map(lambda p: parse_period(p).end.isoformat())
+    sel = sel[ends <= as_of].copy()
+    sel["_end"] = ends[ends <= as_of]
+    return sel.sort_values("_end")
+
+
+def target_chart_data(assessed_row: Mapping | pd.Series, reg: Registry, obs: pd.DataFrame) -> TargetChartData:
+    """The numbers behind :func:`target_chart` for one row of :func:`~kg_metrics.assessment.assess_targets`."""
+    o = _row(assessed_row)
+    ind, measure, period = o["indicator"], o["measure"], o["period"]
+    year = parse_period(period).year
+    as_of = str(o.get("as_of") or reg.catalog.resolution_date)
+    additive = bool(reg.indicators.set_index("indicator").loc[ind, "additive"])
+    kind = "growth" if measure == "growth_yoy_pct" else ("additive" if additive else "level")
+    d = TargetChartData(kind=kind, target_id=o["target_id"], indicator=ind, measure=measure, period=period,
+                        year=year, unit="pct" if kind == "growth" else o["unit"], target=float(o["target"]),
+                        comparator=o["comparator"], fy_target=_nan(o.get("fy_target")),
+                        h2_target=_nan(o.get("h2_target")))
+    covid = set(THRESHOLDS.covid_years)
+    if kind in ("additive", "growth"):
+        series = _series(obs, ind, "growth_yoy_pct" if kind == "growth" else "level", as_of)
+        years: dict[int, HistoryYear] = {}
+        for r in series.itertuples(index=False):
+            p = parse_period(r.period)
+            if p.year >= year or p.kind not in ("H1", "FY"):
+                continue
+            hy = years.setdefault(p.year, HistoryYear(p.year, covid=p.year in covid))
+            if p.kind == "H1":
+                hy.h1, hy.h1_status = float(r.value), r.status
+            else:
+                hy.fy, hy.fy_status = float(r.value), r.status
+            d.used.append(series.loc[(series["period"] == r.period)].iloc[0])
+        d.history = [years[y] for y in sorted(years)]
+    if kind == "additive":
+        rep = _nan(o.get("reported_h1"))
+        implied = _nan(o.get("implied_h1"))
+        if rep is not None:
+            d.h1, d.h1_kind = rep, ("derived" if o.get("reported_h1_status") == "derived" else "reported")
+        elif implied is not None:
+            d.h1, d.h1_kind = implied, "implied"
+        if period.startswith("H2-"):
+            d.h2, d.h2_kind = d.h2_target, "target"
+        elif d.h1 is not None and d.fy_target is not None:
+            d.h2 = max(d.fy_target - d.h1, 0.0)
+            d.h2_kind = "target" if d.h1_kind == "implied" else "required"
+    elif kind == "growth":
+        g1 = obs[(obs["indicator"] == ind) & (obs["measure"] == "growth_yoy_pct") & (obs["area"] == "kien_giang")
+                 & (obs["period"] == f"H1-{year}")]
+        if len(g1) and parse_period(f"H1-{year}").end.isoformat() <= as_of:
+            d.h1 = float(g1["value"].iloc[0])
+            d.h1_kind = "derived" if g1["status"].iloc[0] == "derived" else "reported"
+            d.used.append(g1.iloc[0])
+        if period.startswith("H2-"):
+            d.h2, d.h2_kind = float(o["target"]), "target"
+        else:
+            d.h2, d.h2_kind = _nan(o.get("required_h2_growth_pct")), "required"
+            if d.h2 is None:
+                d.h2_kind = None
+    else:
+        series = _series(obs, ind, "level", as_of)
+        for r in series.itertuples(index=False):
+            if parse_period(r.period).year <= year:
+                d.points.append((r.period, float(r.value), r.status))
+                d.used.append(series.loc[series["period"] == r.period].iloc[0])
+    return d
+
+
+# --------------------------------------------------------------------------- target charts: drawing
+def target_chart(assessed_row: Mapping | pd.Series, reg: Registry, obs: pd.DataFrame, lang: str = "vi",
+                 data: TargetChartData | None = None) -> Figure:
+    """One target against history (see the module docstring); missing history is simply absent."""
+    L = _L(lang)
+    d = data or target_chart_data(assessed_row, reg, obs)
+    fig, ax = _new_figure()
+    if d.kind == "additive":
+        handles = _draw_additive(ax, d, reg, lang, L)
+    elif d.kind == "growth":
+        handles = _draw_growth(ax, d, lang, L)
+    else:
+        handles = _draw_level(ax, d, reg, lang, L)
+    if handles:
+        fig.legend(handles=handles, loc="outside lower center", ncol=2, fontsize=7.8)
+    return fig
+
+
+def _unit_label(reg: Registry, unit: str, lang: str) -> str:
+    name = str(reg.units.set_index("unit").loc[unit, f"name_{lang}"])
+    return name[:1].upper() + name[1:]
+
+
+def _qty(v: float, unit: str, reg: Registry, lang: str) -> str:
+    return format_quantity(v, reg.unit_symbol(unit, lang), lang)
+
+
+def _no_data(ax, text: str) -> None:
+    ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", fontsize=10, color="#777777")
+
+
+def _covid(ax, xs: list[float], L: dict) -> list:
+    for x in xs:
+        ax.axvspan(x - 0.5, x + 0.5, color=COLORS["covid"], zorder=0, linewidth=0)
+    return [Patch(facecolor=COLORS["covid"], label=L["covid"])] if xs else []
+
+
+def _bar_value(v: float, lang: str, status: str = "") -> str:
+    """A bar's value label: whole numbers from 1.000 up, '≈' before a derived figure."""
+    return ("≈" if status == "derived" else "") + format_number(v, lang, 0 if abs(v) >= 1000 else None)
+
+
+def _segment_label(ax, bar, text: str, ymax: float, dark: bool, boxed: bool = False) -> None:
+    """The value inside a bar segment when it is tall enough, else just above it."""
+    h = bar.get_height()
+    if h <= 0:
+        return
+    x = bar.get_x() + bar.get_width() / 2
+    if h >= 0.09 * ymax:
+        box = dict(facecolor="white", edgecolor="none", pad=1.2) if boxed else None
+        ax.text(x, bar.get_y() + h / 2, text, ha="center", va="center", fontsize=7.5,
+                color="white" if dark and not boxed else COLORS["text"], bbox=box)
+    else:
+        ax.text(x, bar.get_y() + h, text, ha="center", va="bottom", fontsize=7.5, color=COLORS["text"])
+
+
+def _draw_additive(ax, d: TargetChartData, reg: Registry, lang: str, L: dict) -> list:
+    n = len(d.history)
+    y = d.year
+    tops = [v for h in d.history for v in (h.fy, h.h1) if v is not None]
+    if d.h1 is not None or d.h2 is not None:
+        tops.append((d.h1 or 0) + (d.h2 or 0))
+    tops += [v for v in (d.fy_target, d.h2_target) if v is not None]
+    ymax = max(tops) if tops else 1.0
+    seen: dict[str, Any] = {}
+    for i, h in enumerate(d.history):
+        if h.h1 is not None:
+            b = ax.bar(i, h.h1, width=0.62, color=COLORS["h1"])[0]
+            _segment_label(ax, b, _bar_value(h.h1, lang, h.h1_status), ymax, dark=True)
+            seen["h1"] = Patch(facecolor=COLORS["h1"], label=L["h1"])
+            if h.h2 is not None:
+                derived = "derived" if "derived" in (h.h1_status, h.fy_status) else ""
+                b = ax.bar(i, h.h2, bottom=h.h1, width=0.62, color=COLORS["h2"])[0]
+                _segment_label(ax, b, _bar_value(h.h2, lang, derived), ymax, dark=False)
+                seen["h2"] = Patch(facecolor=COLORS["h2"], label=L["h2"])
+        elif h.fy is not None:
+            b = ax.bar(i, h.fy, width=0.62, color=COLORS["fy_only"])[0]
+            _segment_label(ax, b, _bar_value(h.fy, lang, h.fy_status), ymax, dark=False)
+            seen["fy"] = Patch(facecolor=COLORS["fy_only"], label=L["fy_only"])
+    handles = [seen[k] for k in ("h1", "h2", "fy") if k in seen]
+    # the target year
+    if d.h1 is not None:
+        implied = d.h1_kind == "implied"
+        b = ax.bar(n, d.h1, width=0.62, color="white" if implied else COLORS["h1"], edgecolor=COLORS["h1"],
+                   hatch="///" if implied else None, linewidth=1.0)[0]
+        _segment_label(ax, b, _bar_value(d.h1, lang, d.h1_kind or ""), ymax, dark=True, boxed=implied)
+        handles.append(Patch(facecolor="white" if implied else COLORS["h1"], edgecolor=COLORS["h1"],
+                             hatch="///" if implied else None, label=L[f"h1_{d.h1_kind}"].format(y=y)))
+    if d.h2 is not None:
+        b = ax.bar(n, d.h2, bottom=d.h1 or 0, width=0.62, color=COLORS["h2_target"])[0]
+        _segment_label(ax, b, _bar_value(d.h2, lang), ymax, dark=False)
+        handles.append(Patch(facecolor=COLORS["h2_target"], label=L[f"h2_{d.h2_kind}"].format(y=y)))
+    if d.h1 is None and d.h2 is None and d.fy_target is not None:
+        ax.bar(n, d.fy_target, width=0.62, fill=False, edgecolor=COLORS["target"], linestyle="--", linewidth=1.2)
+        handles.append(Patch(fill=False, edgecolor=COLORS["target"], linestyle="--", label=L["target_only"].format(y=y)))
+    if d.fy_target is not None:
+        ax.axhline(d.fy_target, color=COLORS["target"], linestyle="--", linewidth=1.3, zorder=3)
+        handles.append(Line2D([], [], color=COLORS["target"], linestyle="--", linewidth=1.3,
+                              label=L["fy_target"].format(y=y, v=_qty(d.fy_target, d.unit, reg, lang))))
+    handles += _covid(ax, [i for i, h in enumerate(d.history) if h.covid], L)
+    ticks = [str(h.year) + ("\nCOVID-19" if h.covid else "") for h in d.history] + [L["target_tick"].format(y=y)]
+    ax.set_xticks(range(n + 1), ticks)
+    ax.set_xlim(-0.6, n + 0.6)
+    ax.set_ylim(0, ymax * 1.12)
+    ax.grid(axis="x", visible=False)
+    ax.set_ylabel(_unit_label(reg, d.unit, lang))
+    _number_axis(ax.yaxis, lang, integer=all(float(v).is_integer() for v in tops))
+    return handles
+
+
+def _draw_growth(ax, d: TargetChartData, lang: str, L: dict) -> list:
+    n = len(d.history)
+    y = d.year
+    w = 0.38
+    pct = lambda v: format_number(v, lang) + "%"  # noqa: E731  (as published)
+    seen: dict[str, Any] = {}
+    for i, h in enumerate(d.history):
+        if h.h1 is not None:
+            b = ax.bar(i - w / 2, h.h1, width=w, color=COLORS["h1"])
+            ax.bar_label(b, labels=[pct(h.h1)], padding=2, fontsize=7)
+            seen["h1"] = Patch(facecolor=COLORS["h1"], label=L["growth_h1"])
+        if h.fy is not None:
+            b = ax.bar(i + w / 2, h.fy, width=w, color=COLORS["h2"])
+            ax.bar_label(b, labels=[pct(h.fy)], padding=2, fontsize=7)
+            seen["fy"] = Patch(facecolor=COLORS["h2"], label=L["growth_fy"])
+    handles = [seen[k] for k in ("h1", "fy") if k in seen]
+    if d.h1 is not None:
+        b = ax.bar(n - w / 2, d.h1, width=w, color=COLORS["h1"], edgecolor=COLORS["h1"])
+        ax.bar_label(b, labels=[pct(d.h1)], padding=2, fontsize=7.5)
+        handles.append(Patch(facecolor=COLORS["h1"], label=L["growth_h1_y"].format(y=y)))
+    if d.h2 is not None:
+        b = ax.bar(n + w / 2, d.h2, width=w, color=COLORS["h2_target"])
+        ax.bar_label(b, labels=[format_pct(d.h2, lang, 2)], padding=2, fontsize=7.5)
+        handles.append(Patch(facecolor=COLORS["h2_target"], label=L[f"h2_{d.h2_kind}"].format(y=y)))
+    if d.fy_target is not None:
+        ax.axhline(d.fy_target, color=COLORS["target"], linestyle="--", linewidth=1.3, zorder=3)
+        handles.append(Line2D([], [], color=COLORS["target"], linestyle="--", linewidth=1.3,
+                              label=L["fy_target"].format(y=y, v=format_number(d.fy_target, lang) + "%")))
+    handles += _covid(ax, [i for i, h in enumerate(d.history) if h.covid], L)
+    ticks = [str(h.year) + ("\nCOVID-19" if h.covid else "") for h in d.history] + [L["target_tick"].format(y=y)]
+    ax.set_xticks(range(n + 1), ticks)
+    ax.set_xlim(-0.6, n + 0.6)
+    values = [v for h in d.history for v in (h.h1, h.fy) if v is not None]
+    values += [v for v in (d.h1, d.h2, d.fy_target) if v is not None]
+    lo, hi = min([0.0, *values]), max([0.0, *values]) or 1.0
+    ax.set_ylim(lo * 1.15 if lo < 0 else 0, hi * 1.15)
+    ax.axhline(0, color="#555555", linewidth=0.8)
+    ax.grid(axis="x", visible=False)
+    ax.set_ylabel(L["growth_axis"])
+    _number_axis(ax.yaxis, lang)
+    return handles
+
+
+def _draw_level(ax, d: TargetChartData, reg: Registry, lang: str, L: dict) -> list:
+    k = len(d.points)
+    handles = []
+    seen: dict[str, Any] = {}
+    for i, (p, v, status) in enumerate(d.points):
+        derived = status == "derived"
+        b = ax.bar(i, v, width=0.62, color="white" if derived else COLORS["h1"], edgecolor=COLORS["h1"],
+                   hatch="///" if derived else None)
+        ax.bar_label(b, labels=[_qty(v, d.unit, reg, lang)], padding=2, fontsize=7.5)
+        key = "observed_derived" if derived else "observed"
+        seen.setdefault(key, Patch(facecolor="white" if derived else COLORS["h1"], edgecolor=COLORS["h1"],
+                                   hatch="///" if derived else None, label=L[key]))
+    handles += [seen[k] for k in ("observed", "observed_derived") if k in seen]
+    if d.points:
+        ax.bar(k, d.target, width=0.62, fill=False, edgecolor=COLORS["target"], linestyle="--", linewidth=1.2)
+    else:
+        _no_data(ax, L["no_data_level"])
+    ax.axhline(d.target, color=COLORS["target"], linestyle="--", linewidth=1.3, zorder=3)
+    shown = _qty(d.target, d.unit, reg, lang)
+    handles.append(Line2D([], [], color=COLORS["target"], linestyle="--", linewidth=1.3,
+                          label=L["level_target"].format(p=period_label(d.period, lang),
+                                                         v=shown if d.comparator == "=" else f"{d.comparator} {shown}")))
+    ticks = [_wrap(period_label(p, lang)) for p, _, _ in d.points] + [L["target_tick"].format(y=d.year)]
+    ax.set_xticks(range(k + 1), ticks)
+    ax.set_xlim(-0.6, k + 0.6)
+    top = max([d.target, *[v for _, v, _ in d.points]])
+    ax.set_ylim(0, top * 1.15)
+    ax.grid(axis="x", visible=False)
+    ax.set_ylabel(_unit_label(reg, d.unit, lang))
+    _number_axis(ax.yaxis, lang, integer=all(float(v).is_integer() for v in [d.target, *[v for _, v, _ in d.points]]))
+    return handles
+
+
+def _wrap(text: str, width: int = 14) -> str:
+    words, lines, cur = text.split(), [], ""
+    for w in words:
+        if cur and len(cur) + 1 + len(w) > width:
+            lines.append(cur)
+            cur = w
+        else:
+            cur = f"{cur} {w}".strip()
+    lines.append(cur)
+    return "\n".join(lines)
+
+
+__all__ = ["FONT", "DPI", "COLORS", "STYLE", "CHART_LABELS", "COMPONENT_LABELS", "apply_style", "save_png",
+           "contributions_chart", "HistoryYear", "TargetChartData", "target_chart_data", "target_chart"]

@@ -1,0 +1,1221 @@
+"""Presentation helpers for the briefing notebooks: every section as Markdown, HTML and figures.
+
+The notebooks stay thin (Parameters → Load → Compute → Check → Present)::
+
+    params = validate_parameters(sector, lang, data_dir, as_of, notebook="sector")
+    briefing = Briefing.load(**params)      # registry, observations, assessment, anomaly checks
+    briefing.check()                        # data sanity checks (notes shown under the title)
+    briefing.title()
+    briefing.targets_section()
+    ...
+
+Each display method (``title()``, ``grdp_section()`` …) shows a :class:`Section` built by the
+matching ``*_content()`` method, which tests call directly. Every number goes through
+:mod:`kg_metrics.format`; every fixed text is in :data:`LABELS` in both languages; a
+missing figure is shown as missing ("chưa có số liệu" / "not available"), never as 0.
+Tables are plain semantic HTML (``<table class="kg">``, numeric cells ``class="num"``,
+status badges ``<span class="status status-on_track">``): the renderer supplies the CSS.
+"""
+from __future__ import annotations
+
+import html
+import math
+import re
+import warnings
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, Iterable
+from urllib.parse import quote, urlparse
+
+import pandas as pd
+
+from . import charts
+from .assessment import (RESOLUTION_AS_OF, assess_targets, executive_summary, grdp_requirement,
+                         sector_contributions)
+from .checks import anomalies
+from .format import format_number, format_pct, format_pp, format_quantity
+from .growth import required_h2_growth
+from .observations import check_observations, load_observations, lookup
+from .params import OVERVIEW_SECTOR, validate_parameters
+from .periods import parse_period, period_label
+from .registry import Registry, load_registry, load_yaml
+from .resolution import parse_ref
+from .status import STATUS_LABELS, STATUSES, THRESHOLDS
+
+# =========================================================================== fixed texts
+#: Every fixed text of the briefings, in Vietnamese and English. ``{}`` fields are filled in
+#: with already-formatted numbers.
+LABELS: dict[str, dict[str, str]] = {
+    "vi": {
+        "issuer": "Hội đồng nhân dân tỉnh Kiên Giang",
+        "session": "khóa X, kỳ họp thứ 24",
+        "overview_title": "Tổng quan: mục tiêu 6 tháng cuối năm và cả năm {y} của tỉnh Kiên Giang",
+        "sector_title": "{sector}: mục tiêu 6 tháng cuối năm và cả năm {y}",
+        "lead": "Bản tin theo dõi {title} của {issuer} ({session}), thông qua ngày {date}.",
+        "as_of_line": "Đánh giá với số liệu của các kỳ kết thúc đến ngày {as_of}. Bộ dữ liệu cập nhật đến ngày "
+                      "{vintage}: {n_targets} chỉ tiêu, {n_sourced} số liệu có nguồn, {n_derived} số liệu tính suy ra.",
+        "sector_clause": "Lĩnh vực này thuộc {clause} của nghị quyết.",
+        "data_notes": "Lưu ý về dữ liệu",
+        # GRDP
+        "grdp_heading": "Tăng trưởng kinh tế (GRDP)",
+        "grdp_h1": "GRDP 6 tháng đầu năm {y} (giá so sánh 2010) tăng **{g1}** so với cùng kỳ năm {b} ({status}; nguồn: {src}).",
+        "grdp_h1_missing": "Chưa có số liệu tăng trưởng GRDP 6 tháng đầu năm {y}.",
+        "contrib_intro": "Đóng góp của từng khu vực vào mức tăng này: quyền số là giá trị tăng thêm của khu vực trong "
+                         "6 tháng đầu năm {b} (giá so sánh 2010), đóng góp = quyền số × tốc độ tăng.",
+        "contrib_header": "Khu vực|Tăng trưởng 6 tháng đầu năm {y}|Quyền số (6 tháng đầu năm {b})|Đóng góp",
+        "contrib_total": "GRDP (tổng)",
+        "contrib_missing": "Chưa tính được đóng góp của các khu vực: thiếu số liệu.",
+        "contrib_notes": "Quyền số: {notes}.",
+        "weight_derived": "{name}: tính suy ra, {how}",
+        "weight_lower_bound": "{name}: số liệu công bố là “{value}”",
+        "required_heading": "Tốc độ tăng cần đạt 6 tháng cuối năm {y}",
+        "required_intro": "Nghị quyết đặt mục tiêu tăng trưởng cả năm {y} từ {g} trở lên và yêu cầu tăng trưởng "
+                          "6 tháng cuối năm đạt từ {g2_res} trở lên ({clause}). Con số {g2_res} suy ra từ mục tiêu năm và "
+                          "mức tăng 6 tháng đầu năm: tăng trưởng cả năm là bình quân gia quyền của tăng trưởng hai nửa "
+                          "năm, g = w₁·g₁ + (1 − w₁)·g₂, với quyền số w₁ là tỷ trọng của 6 tháng đầu năm trong GRDP "
+                          "năm {b}. Do đó 6 tháng cuối năm cần tăng",
+        "formula": "g₂ = (g − w₁·g₁) / (1 − w₁)",
+        "inputs_header": "Ký hiệu|Nội dung|Giá trị|Nguồn",
+        "in_g": "Mục tiêu tăng trưởng GRDP cả năm {y}",
+        "in_g1": "Tăng trưởng GRDP 6 tháng đầu năm {y}",
+        "in_h1": "GRDP 6 tháng đầu năm {b} (giá so sánh 2010)",
+        "in_fy": "GRDP năm {b} (giá so sánh 2010)",
+        "in_w1": "Quyền số 6 tháng đầu năm {b}",
+        "resolution_src": "Nghị quyết, {clause}",
+        "result": "g₂ = ({g} − {w} × {g1}) / (1 − {w}) = **{g2}**, {match} con số {g2_res} của nghị quyết.",
+        "match": "khớp với", "mismatch": "khác với",
+        "fy_derived": "GRDP năm {b} theo giá so sánh 2010 không được công bố; ở đây là số tính suy ra: {how}.",
+        "later_inputs": "Các số liệu đầu vào này thuộc kỳ kết thúc sau ngày đánh giá.",
+        "sensitivity": "Kết quả ít phụ thuộc vào quyền số: nếu hai nửa năm bằng nhau (w₁ = 0,5) thì "
+                       "g₂ = 2g − g₁ = {x}.",
+        "required_missing": "Chưa tính được tốc độ tăng cần đạt 6 tháng cuối năm {y}: thiếu số liệu {what}.",
+        "contrib_chart_heading": "Đóng góp của các khu vực vào tăng trưởng 6 tháng đầu năm {y}",
+        "contrib_caption": "Hình {n}. Đóng góp của từng khu vực vào tăng trưởng GRDP 6 tháng đầu năm {y} "
+                           "(điểm phần trăm); tổng các đóng góp: {total}. Quyền số: giá trị tăng thêm 6 tháng đầu năm {b}"
+                           "{hatched}.",
+        "contrib_hatched": "; thanh gạch chéo: quyền số tính suy ra",
+        # summary
+        "summary_heading": "Tóm tắt các chỉ tiêu",
+        "summary_intro": "Số chỉ tiêu định lượng: {n}, đánh giá với số liệu đến ngày {as_of}. Tình trạng so "
+                         "sánh tốc độ tăng 6 tháng cuối năm cần đạt với tốc độ đã đạt trong 6 tháng đầu năm "
+                         "(đúng hướng: cần đạt không cao hơn đã đạt; có rủi ro: cao hơn tối đa {pp} điểm phần trăm; "
+                         "chệch hướng: cao hơn nữa).",
+        # anomalies
+        "anomalies_heading": "Kiểm tra tính nhất quán của các con số",
+        "anomalies_intro": "Hai kiểm tra trên chính các con số của nghị quyết, cho mỗi chỉ tiêu có cả mục tiêu 6 tháng "
+                           "cuối năm và mục tiêu năm: (1) 6 tháng đầu năm ngầm định (mục tiêu năm − mục tiêu 6 tháng "
+                           "cuối năm) so với số liệu 6 tháng đầu năm đã báo cáo, ngưỡng {tol}; (2) tỷ trọng 6 tháng "
+                           "cuối năm trong mục tiêu năm so với các năm trước (trừ các năm COVID-19 {covid}), biên "
+                           "{pp} điểm phần trăm.",
+        "anomalies_count": "{k}/{n} kiểm tra cần lưu ý.",
+        "anomalies_none": "Không có chỉ tiêu nào có cả mục tiêu 6 tháng cuối năm và mục tiêu năm để kiểm tra.",
+        "anomalies_header": "Chỉ tiêu|Kiểm tra|Kết quả|Chi tiết",
+        "check_implied_h1": "6 tháng đầu năm ngầm định so với báo cáo",
+        "check_h2_share": "Tỷ trọng 6 tháng cuối năm so với các năm trước",
+        "check_flagged": "Cần lưu ý", "check_ok": "Nhất quán", "check_na": "Chưa kiểm tra được",
+        # sector targets
+        "targets_heading": "Các chỉ tiêu định lượng",
+        "qualitative_only": "Nghị quyết chỉ đặt ra nhiệm vụ định tính cho lĩnh vực này, không có chỉ tiêu định lượng.",
+        "quote": "Nghị quyết ({clause}):",
+        "facts_header": "Nội dung|Giá trị|Ghi chú",
+        "f_fy_target": "Mục tiêu năm {y}",
+        "f_h2_target": "Mục tiêu 6 tháng cuối năm {y}",
+        "f_implied": "6 tháng đầu năm {y} ngầm định (mục tiêu năm − mục tiêu 6 tháng cuối năm)",
+        "f_reported": "6 tháng đầu năm {y} báo cáo",
+        "f_gap": "Chênh lệch giữa số ngầm định và số báo cáo",
+        "f_share": "Tỷ trọng 6 tháng cuối năm trong mục tiêu năm {y}",
+        "f_share_hist": "Tỷ trọng 6 tháng cuối năm các năm trước",
+        "f_base_h2": "6 tháng cuối năm {b}",
+        "f_required_level": "6 tháng cuối năm {y} cần đạt",
+        "f_required_growth": "Tốc độ tăng cần đạt so với 6 tháng cuối năm {b}",
+        "f_h1_growth": "Tốc độ tăng 6 tháng đầu năm {y} so với cùng kỳ",
+        "f_w1": "Quyền số 6 tháng đầu năm {b} (w₁)",
+        "f_reported_any": "Số liệu thực hiện",
+        "f_outturn": "Thực hiện {p}",
+        "f_status": "Tình trạng",
+        "n_required_fy": "mục tiêu năm − 6 tháng đầu năm báo cáo: {calc}",
+        "n_required_h2": "bằng mục tiêu 6 tháng cuối năm",
+        "n_base_h2": "năm {b} − 6 tháng đầu năm {b}: {calc}",
+        "n_gap": "vượt ngưỡng {tol}", "n_gap_ok": "trong ngưỡng {tol}",
+        "n_covid": "không tính các năm COVID-19 {covid}",
+        "n_growth_computed": "tính từ số liệu 6 tháng đầu năm {y} và {b}",
+        "n_missing": "thiếu số liệu {what}",
+        "n_no_h2_target": "nghị quyết không đặt mục tiêu 6 tháng cuối năm",
+        "n_derived_outturn": "tính suy ra: năm − 6 tháng đầu năm",
+        "findings": "Kiểm tra tính nhất quán:",
+        "target_caption_additive": "Hình {n}. {name}; đơn vị: {unit}. Năm {y}: {year_part}. {history}",
+        "cap_stack": "{h1} cộng {h2}, so với đường mục tiêu năm",
+        "cap_target_only": "chỉ có mục tiêu năm (khung đứt nét), không tách 6 tháng",
+        "target_caption_growth": "Hình {n}. {name}: tốc độ tăng so với cùng kỳ năm trước (%), 6 tháng đầu năm và cả "
+                                 "năm. {history} Năm {y}: {h1}; {h2}; đường đứt nét: mục tiêu năm.",
+        "target_caption_level": "Hình {n}. {name}; đơn vị: {unit}. {points}; đường đứt nét: mục tiêu {p}.",
+        "cap_h1_reported": "6 tháng đầu năm thực hiện",
+        "cap_h1_derived": "6 tháng đầu năm thực hiện (tính suy ra)",
+        "cap_h1_implied": "6 tháng đầu năm ngầm định trong nghị quyết (gạch chéo; chưa có số liệu báo cáo)",
+        "cap_h1_none": "chưa có số liệu 6 tháng đầu năm",
+        "cap_h2_target": "6 tháng cuối năm theo mục tiêu",
+        "cap_h2_required": "6 tháng cuối năm cần đạt để đủ mục tiêu năm",
+        "cap_h2_none": "chưa tính được 6 tháng cuối năm",
+        "cap_history": "Các năm trước ({years}): 6 tháng đầu năm và 6 tháng cuối năm (năm − 6 tháng đầu năm) theo số "
+                       "liệu đã công bố.",
+        "cap_fy_only": " Cột xám: chỉ có số liệu cả năm ({years}).",
+        "cap_history_growth": "Các năm trước: {years}.",
+        "cap_no_history": "Chưa có số liệu các năm trước.",
+        "cap_covid": " Nền xám: các năm COVID-19 ({covid}).",
+        "cap_points": "Số liệu thực hiện đã công bố ({periods})",
+        "cap_notes": " Ghi chú của nguồn (tiếng Anh): {notes}.",
+        "cap_no_points": "Chưa có số liệu thực hiện",
+        # tasks
+        "tasks_heading": "Nhiệm vụ và giải pháp trong nghị quyết",
+        "tasks_intro": "Các nhiệm vụ nghị quyết giao cho lĩnh vực này, trích nguyên văn, theo điều khoản:",
+        "no_tasks": "Nghị quyết không giao nhiệm vụ riêng cho lĩnh vực này.",
+        "paragraph": "{clause}, đoạn {p}",
+        # sources
+        "sources_heading": "Nguồn số liệu",
+        "sources_intro": "Mọi số liệu dùng trong bản tin, với loại số liệu và nguồn. Số liệu tính suy ra được tính từ các "
+                         "số liệu có nguồn, cũng được liệt kê.",
+        "sources_none": "Bản tin này không dùng số liệu thống kê nào.",
+        "sources_header": "Chỉ tiêu|Kỳ|Giá trị|Loại|Nguồn|Ghi chú",
+        "input_of": "đầu vào của số liệu tính suy ra",
+        "after_as_of": "kỳ kết thúc sau ngày đánh giá",
+        "sources_more": "Nguồn của các chỉ tiêu theo lĩnh vực: xem bản tin của từng lĩnh vực.",
+        # words
+        "missing": "chưa có số liệu",
+        "status_estimate": "ước tính", "status_official": "chính thức", "status_plan": "kế hoạch",
+        "status_derived": "tính suy ra",
+        "q>": "trên ", "q<": "dưới ", "q≈": "khoảng ",
+        "m_growth_yoy_pct": "tốc độ tăng", "m_share_of_plan_pct": "% kế hoạch",
+        "m_pct_of_prior_year": "% so với cùng kỳ",
+        "d_growth": "tốc độ tăng {p}", "d_ratio": "{p} so với cùng kỳ năm trước", "d_share": "% kế hoạch {p}",
+        "figure": "Hình",
+    },
+    "en": {
+        "issuer": "People's Council of Kiên Giang province",
+        "session": "10th term, 24th session",
+        "overview_title": "Overview: Kiên Giang's targets for H2 and the full year {y}",
+        "sector_title": "{sector}: targets for H2 and the full year {y}",
+        "lead": "A briefing on the {title} (Vietnamese: {title_vi}) of the {issuer} ({session}), adopted on {date}.",
+        "as_of_line": "Assessed with figures for periods ending by {as_of}. Data up to {vintage}: {n_targets} targets, "
+                      "{n_sourced} sourced figures, {n_derived} derived figures.",
+        "sector_clause": "This sector falls under {clause} of the resolution.",
+        "data_notes": "Data notes",
+        "grdp_heading": "Economic growth (GRDP)",
+        "grdp_h1": "GRDP grew **{g1}** in H1 {y} on H1 {b} (2010 prices; {status}; source: {src}).",
+        "grdp_h1_missing": "H1 {y} GRDP growth is not available.",
+        "contrib_intro": "Each sector's contribution to that growth: the weight is the sector's value added in H1 {b} "
+                         "(2010 prices), contribution = weight × growth.",
+        "contrib_header": "Sector|Growth, H1 {y}|Weight (H1 {b})|Contribution",
+        "contrib_total": "GRDP (total)",
+        "contrib_missing": "The sectors' contributions cannot be computed: figures are missing.",
+        "contrib_notes": "Weights: {notes}.",
+        "weight_derived": "{name}: derived, {how}",
+        "weight_lower_bound": "{name}: published as “{value}”",
+        "required_heading": "Growth required in H2 {y}",
+        "required_intro": "The resolution sets full-year {y} growth of {g} or more and requires H2 growth of {g2_res} "
+                          "or more ({clause}). The {g2_res} follows from the year target and the H1 growth: the year's "
+                          "growth is the weighted average of the two halves' growth, g = w₁·g₁ + (1 − w₁)·g₂, where "
+                          "the weight w₁ is H1's share of {b} GRDP. So H2 needs",
+        "formula": "g₂ = (g − w₁·g₁) / (1 − w₁)",
+        "inputs_header": "Symbol|Meaning|Value|Source",
+        "in_g": "Full-year {y} GRDP growth target",
+        "in_g1": "GRDP growth, H1 {y}",
+        "in_h1": "GRDP, H1 {b} (2010 prices)",
+        "in_fy": "GRDP, {b} (2010 prices)",
+        "in_w1": "Weight of H1 {b}",
+        "resolution_src": "Resolution, {clause}",
+        "result": "g₂ = ({g} − {w} × {g1}) / (1 − {w}) = **{g2}**, {match} the resolution's {g2_res}.",
+        "match": "matching", "mismatch": "against",
+        "fy_derived": "{b} GRDP at 2010 prices was not published; it is derived here: {how}.",
+        "later_inputs": "These inputs are for periods ending after the assessment date.",
+        "sensitivity": "The result hardly depends on the weight: with equal halves (w₁ = 0.5), g₂ = 2g − g₁ = {x}.",
+        "required_missing": "The growth required in H2 {y} cannot be computed: {what} is missing.",
+        "contrib_chart_heading": "Sector contributions to H1 {y} GRDP growth",
+        "contrib_caption": "Figure {n}. Each sector's contribution to H1 {y} GRDP growth (percentage points); the "
+                           "contributions add up to {total}. Weights: value added in H1 {b}{hatched}.",
+        "contrib_hatched": "; hatched bar: weight derived",
+        "summary_heading": "Summary of the targets",
+        "summary_intro": "Quantitative targets: {n}, assessed with figures up to {as_of}. The status "
+                         "compares the growth H2 needs with the growth achieved in H1 (on track: no more than H1; "
+                         "at risk: up to {pp} pp more; off track: more than that).",
+        "anomalies_heading": "Consistency of the resolution's numbers",
+        "anomalies_intro": "Two checks on the resolution's own numbers, for each indicator with both an H2 and a year "
+                           "target: (1) the implied H1 (year target − H2 target) against the reported H1, tolerance "
+                           "{tol}; (2) the H2 share of the year target against earlier years (COVID-19 years {covid} "
+                           "left out), margin {pp} pp.",
+        "anomalies_count": "{k} of {n} checks flagged.",
+        "anomalies_none": "No indicator has both an H2 and a year target to check.",
+        "anomalies_header": "Indicator|Check|Result|Details",
+        "check_implied_h1": "Implied H1 vs reported H1",
+        "check_h2_share": "H2 share vs earlier years",
+        "check_flagged": "Flagged", "check_ok": "Consistent", "check_na": "Not checkable",
+        "targets_heading": "Quantitative targets",
+        "qualitative_only": "The resolution sets qualitative tasks only for this sector; it has no quantitative "
+                            "targets.",
+        "quote": "Resolution ({clause}), in the original Vietnamese:",
+        "facts_header": "Item|Value|Note",
+        "f_fy_target": "{y} target",
+        "f_h2_target": "H2 {y} target",
+        "f_implied": "Implied H1 {y} (year target − H2 target)",
+        "f_reported": "Reported H1 {y}",
+        "f_gap": "Gap between implied and reported H1",
+        "f_share": "H2 share of the {y} target",
+        "f_share_hist": "H2 share in earlier years",
+        "f_base_h2": "H2 {b}",
+        "f_required_level": "Required in H2 {y}",
+        "f_required_growth": "Growth required on H2 {b}",
+        "f_h1_growth": "H1 {y} growth year on year",
+        "f_w1": "Weight of H1 {b} (w₁)",
+        "f_reported_any": "Reported figures",
+        "f_outturn": "Outturn {p}",
+        "f_status": "Status",
+        "n_required_fy": "year target − reported H1: {calc}",
+        "n_required_h2": "the H2 target itself",
+        "n_base_h2": "{b} − H1 {b}: {calc}",
+        "n_gap": "beyond the {tol} tolerance", "n_gap_ok": "within the {tol} tolerance",
+        "n_covid": "COVID-19 years {covid} left out",
+        "n_growth_computed": "computed from the H1 {y} and H1 {b} levels",
+        "n_missing": "{what} is missing",
+        "n_no_h2_target": "the resolution sets no H2 target",
+        "n_derived_outturn": "derived: year − H1",
+        "findings": "Consistency checks:",
+        "target_caption_additive": "Figure {n}. {name}; unit: {unit}. {y}: {year_part}. {history}",
+        "cap_stack": "{h1} plus {h2}, against the year-target line",
+        "cap_target_only": "the year target only (dashed outline), not split by half",
+        "target_caption_growth": "Figure {n}. {name}: growth on the same period a year earlier (%), H1 and full year. "
+                                 "{history} {y}: {h1}; {h2}; dashed line: the year target.",
+        "target_caption_level": "Figure {n}. {name}; unit: {unit}. {points}; dashed line: the {p} target.",
+        "cap_h1_reported": "reported H1",
+        "cap_h1_derived": "reported H1 (derived)",
+        "cap_h1_implied": "the H1 the resolution implies (hatched; no reported H1)",
+        "cap_h1_none": "no H1 figure",
+        "cap_h2_target": "the H2 target",
+        "cap_h2_required": "the H2 required to reach the year target",
+        "cap_h2_none": "no H2 figure",
+        "cap_history": "Earlier years ({years}): H1 and H2 (year − H1) as published.",
+        "cap_fy_only": " Grey bars: full year only ({years}).",
+        "cap_history_growth": "Earlier years: {years}.",
+        "cap_no_history": "No earlier years available.",
+        "cap_covid": " Grey background: COVID-19 years ({covid}).",
+        "cap_points": "Reported figures ({periods})",
+        "cap_notes": " Source notes: {notes}.",
+        "cap_no_points": "No reported figures",
+        "tasks_heading": "Tasks set by the resolution",
+        "tasks_intro": "The tasks the resolution sets for this sector, quoted in the original Vietnamese, by clause:",
+        "no_tasks": "The resolution sets no tasks specific to this sector.",
+        "paragraph": "{clause}, paragraph {p}",
+        "sources_heading": "Sources",
+        "sources_intro": "Every figure this briefing uses, with its status and source. Derived figures are computed "
+                         "from sourced ones, which are listed too.",
+        "sources_none": "This briefing uses no statistical figures.",
+        "sources_header": "Indicator|Period|Value|Status|Source|Note",
+        "input_of": "input of a derived figure",
+        "after_as_of": "period ends after the assessment date",
+        "sources_more": "Sources of the sector targets: see each sector's briefing.",
+        "missing": "not available",
+        "status_estimate": "estimate", "status_official": "official", "status_plan": "plan",
+        "status_derived": "derived",
+        "q>": "over ", "q<": "under ", "q≈": "about ",
+        "m_growth_yoy_pct": "growth", "m_share_of_plan_pct": "share of plan", "m_pct_of_prior_year": "% of a year earlier",
+        "d_growth": "growth {p}", "d_ratio": "{p} as % of a year earlier", "d_share": "share of plan {p}",
+        "figure": "Figure",
+    },
+}
+
+#: Missing-input names for the GRDP requirement.
+_GRDP_INPUTS = {"vi": {"g1": "tăng trưởng GRDP 6 tháng đầu năm {y}", "h1": "GRDP 6 tháng đầu năm {b}",
+                       "fy": "GRDP năm {b}"},
+                "en": {"g1": "H1 {y} GRDP growth", "h1": "H1 {b} GRDP", "fy": "{b} GRDP"}}
+
+
+def label(key: str, lang: str, **fields: Any) -> str:
+    """A fixed text in ``lang``, with ``fields`` filled in."""
+    if lang not in LABELS:
+        raise ValueError(f"unknown language {lang!r}; expected one of: {', '.join(LABELS)}")
+    text = LABELS[lang][key]
+    return text.format(**fields) if fields else text
+
+
+# =========================================================================== small helpers
+class Html(str):
+    """Text that is already HTML (not escaped again by :func:`html_table`)."""
+
+
+def esc(text: Any) -> str:
+    """HTML-escape ``text`` (an :class:`Html` passes through)."""
+    return text if isinstance(text, Html) else html.escape(str(text), quote=True)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+
+
+def md_escape(text: Any) -> str:
+    """Escape Markdown's special characters in data text (names, quotes, notes)."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+def html_table(header: list[str], rows: Iterable[list[Any]], *, num: Iterable[int] = (), cls: str = "kg",
+               caption: str | None = None) -> str:
+    """A plain semantic HTML table; columns in ``num`` get ``class="num"`` (right-aligned numbers).
+
+    Examples
+    --------
+    >>> html_table(["a", "b"], [["x<y", "1,5"]], num=[1])
+    '<table class="kg"><thead><tr><th>a</th><th class="num">b</th></tr></thead><tbody><tr><td>x&lt;y</td><td class="num">1,5</td></tr></tbody></table>'
+    """
+    num = set(num)
+    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    head = "".join(f'<th class="num">{esc(h)}</th>' if i in num else f"<th>{esc(h)}</th>"
+                   for i, h in enumerate(header))
+    body = "".join("<tr>" + "".join(f'<td class="num">{esc(c)}</td>' if i in num else f"<td>{esc(c)}</td>"
+                                    for i, c in enumerate(r)) + "</tr>" for r in rows)
+    return f'<table class="{esc(cls)}">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def badge(status: str, lang: str) -> Html:
+    """A status badge, ``<span class="status status-on_track">Đúng hướng</span>``."""
+    return Html(f'<span class="status status-{esc(status)}">{esc(STATUS_LABELS[lang][status])}</span>')
+
+
+def check_badge(flagged: bool, assessable: bool, lang: str) -> Html:
+    """A badge for an anomaly check; styled like the status badges (flagged = at risk)."""
+    key, style = (("flagged", "at_risk") if flagged else ("ok", "on_track")) if assessable else ("na", "not_assessable")
+    return Html(f'<span class="status check-{key} status-{style}">{esc(label("check_" + key, lang))}</span>')
+
+
+def missing(lang: str) -> Html:
+    """A missing figure: ``<span class="missing">chưa có số liệu</span>``."""
+    return Html(f'<span class="missing">{esc(label("missing", lang))}</span>')
+
+
+def _nan(x: Any) -> float | None:
+    if x is None:
+        return None
+    try:
+        f = float(x)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def format_date_lang(iso: str, lang: str) -> str:
+    """18/7/2024 (vi) or 18 July 2024 (en).
+
+    Examples
+    --------
+    >>> format_date_lang("2024-07-18", "vi"), format_date_lang("2024-07-18", "en")
+    ('18/7/2024', '18 July 2024')
+    """
+    from babel.dates import format_date
+
+    d = date.fromisoformat(iso)
+    return format_date(d, "d/M/yyyy", locale="vi_VN") if lang == "vi" else format_date(d, "d MMMM yyyy", locale="en_GB")
+
+
+def clause_label(ref: str, lang: str, paragraph: int | None = None) -> str:
+    """A citation in the briefing's language.
+
+    Examples
+    --------
+    >>> clause_label("Điều 1, khoản 2, điểm a", "en", 6)
+    'Article 1, clause 2, point a, paragraph 6'
+    >>> clause_label("Điều 1, khoản 1", "vi")
+    'Điều 1, khoản 1'
+    """
+    if lang == "vi":
+        text = ref
+    else:
+        a, k, p = parse_ref(ref)
+        text = f"Article {a}" + (f", clause {k}" if k is not None else "") + (f", point {p}" if p else "")
+    return label("paragraph", lang, clause=text, p=paragraph) if paragraph is not None else text
+
+
+def link(url: str) -> Html:
+    """``<a href="…">domain</a>`` for a source URL."""
+    host = urlparse(url).netloc.removeprefix("www.") or url
+    return Html(f'<a href="{esc(url)}">{esc(host)}</a>')
+
+
+def links(urls: str) -> Html:
+    """Links for one or several (`` ; ``-separated) URLs."""
+    parts = [u.strip() for u in str(urls or "").split(";") if u.strip()]
+    return Html(", ".join(link(u) for u in parts))
+
+
+def md_link(url: str) -> str:
+    """A Markdown link labelled with the domain; characters that would end the link are encoded."""
+    host = urlparse(url).netloc.removeprefix("www.") or url
+    safe = quote(url, safe=":/?#@!$&'*+,;=%-._~") .replace("(", "%28").replace(")", "%29")
+    return f"[{md_escape(host)}]({safe})"
+
+
+def as_written(pct: float, lang: str) -> str:
+    """A percentage from the resolution as it is written (6,7%, not 6,70%).
+
+    Examples
+    --------
+    >>> as_written(6.7, "vi"), as_written(6.56, "en")
+    ('6,7%', '6.56%')
+    """
+    return format_number(pct, lang) + "%"
+
+
+# =========================================================================== sections
+@dataclass
+class Section:
+    """A piece of a briefing: Markdown, HTML and figures, in order.
+
+    Displaying a Section (``display(section)``) shows each block as its own output:
+    Markdown, HTML, or a figure (PNG, via :func:`kg_metrics.charts.apply_style`).
+    ``text`` is all its Markdown and HTML, for tests.
+    """
+
+    blocks: list[tuple[str, Any]] = field(default_factory=list)
+
+    def md(self, text: str) -> "Section":
+        self.blocks.append(("md", text))
+        return self
+
+    def html(self, text: str) -> "Section":
+        self.blocks.append(("html", text))
+        return self
+
+    def fig(self, figure) -> "Section":
+        self.blocks.append(("fig", figure))
+        return self
+
+    def extend(self, other: "Section") -> "Section":
+        self.blocks.extend(other.blocks)
+        return self
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(c for k, c in self.blocks if k in ("md", "html"))
+
+    @property
+    def figures(self) -> list:
+        return [c for k, c in self.blocks if k == "fig"]
+
+    def __bool__(self) -> bool:
+        return bool(self.blocks)
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import HTML, Markdown, display
+
+        for kind, content in self.blocks:
+            if kind == "md":
+                display(Markdown(content))
+            elif kind == "html":
+                display(HTML(content))
+            else:
+                display(content)
+                _close(content)
+
+
+def _close(fig) -> None:
+    """Release a displayed figure (figures are not pyplot-managed; close them if pyplot holds them)."""
+    import sys
+
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close(fig)
+    fig.clear()
+
+
+def show(section: Section) -> None:
+    """Display a section in the notebook."""
+    from IPython.display import display
+
+    display(section)
+
+
+# =========================================================================== the briefing
+class Briefing:
+    """A briefing's data and its sections, in one language, as of one date.
+
+    ``notebook`` is ``'overview'`` (GRDP, contributions, every target, anomaly checks) or
+    ``'sector'`` (one sector's targets, tasks and sources).
+    """
+
+    def __init__(self, reg: Registry, obs: pd.DataFrame, *, lang: str = "vi", as_of: str = RESOLUTION_AS_OF,
+                 sector: str | None = None, notebook: str = "overview"):
+        self.reg, self.obs, self.lang, self.as_of = reg, obs, lang, as_of
+        self.notebook = notebook
+        self.sector = sector if notebook == "sector" else None
+        self.year = date.fromisoformat(reg.catalog.resolution_date).year
+        self.assessed = assess_targets(reg, obs, as_of=as_of, lang=lang)
+        self.anomalies = anomalies(self.assessed, lang)
+        self.notes: list[str] = []
+        self._checked = False
+        self._figure_no = 0
+        self._derivations = self._load_derivations()
+
+    # ------------------------------------------------------------------ loading
+    @classmethod
+    def load(cls, sector: str | None = None, lang: str = "vi", data_dir: str = "", as_of: str = RESOLUTION_AS_OF,
+             *, notebook: str | None = None) -> "Briefing":
+        """Validate the parameters, then load the registry and observations and assess every target."""
+        if notebook is None:
+            notebook = "overview" if sector in (None, "", OVERVIEW_SECTOR) else "sector"
+        p = validate_parameters(sector, lang, data_dir, as_of, notebook=notebook)
+        reg = load_registry(p["data_dir"] or None)
+        # A sector briefing reads only its own observations file, so that it depends on that file
+        # alone (kg_metrics.deps builds its cache key from the same rule).
+        obs = load_observations(reg, sectors=[p["sector"]] if notebook == "sector" else None)
+        return cls(reg, obs, lang=p["lang"], as_of=p["as_of"], sector=p["sector"], notebook=notebook)
+
+    def _load_derivations(self) -> dict[str, dict]:
+        path = self.reg.data_dir / self.reg.catalog.derivations
+        raw = load_yaml(path, str(path)) or {}
+        return {d["output"]: d for d in raw.get("derivations", []) if isinstance(d, dict) and "output" in d}
+
+    # ------------------------------------------------------------------ helpers
+    def L(self, key: str, **fields: Any) -> str:
+        return label(key, self.lang, **fields)
+
+    def _unit_symbol(self, unit: str) -> str:
+        return "%" if unit == "pct" else self.reg.unit_symbol(unit, self.lang)
+
+    def qty(self, value: float | None, unit: str) -> str:
+        """A quantity in the indicator's unit; "—" when missing."""
+        return format_quantity(_nan(value), self._unit_symbol(unit), self.lang)
+
+    def observed(self, row: pd.Series | dict | None, with_unit: bool = True) -> str:
+        """An observation's value with its qualifier as words: 'trên 35.872 tỷ đồng', 'khoảng 5,472 …'."""
+        if row is None:
+            return label("missing", self.lang)
+        if row["status"] == "derived":  # computed, so approximate: '≈508.645', as the checks write it
+            return "≈" + (self.qty(row["value"], row["unit"]) if with_unit else format_number(row["value"], self.lang))
+        q = row["qualifier"] or ""
+        words = LABELS[self.lang].get("q" + q, "") if q else ""
+        value = self.qty(row["value"], row["unit"]) if with_unit else format_number(row["value"], self.lang)
+        return words + value
+
+    def status_word(self, status: str) -> str:
+        return LABELS[self.lang].get(f"status_{status}", status)
+
+    def _next_figure(self) -> int:
+        self._figure_no += 1
+        return self._figure_no
+
+    def _row_by_key(self, key: str) -> pd.Series | None:
+        ind, measure, period = key.split("/")
+        hit = self.obs[(self.obs["indicator"] == ind) & (self.obs["measure"] == measure)
+                       & (self.obs["period"] == period) & (self.obs["area"] == "kien_giang")]
+        return None if hit.empty else hit.iloc[0]
+
+    @staticmethod
+    def _key(row: pd.Series) -> str:
+        return f"{row['indicator']}/{row['measure']}/{row['period']}"
+
+    def _input_desc(self, row: pd.Series) -> str:
+        p = period_label(row["period"], self.lang)
+        m = row["measure"]
+        if m == "growth_yoy_pct":
+            return self.L("d_growth", p=p)
+        if m == "pct_of_prior_year":
+            return self.L("d_ratio", p=p)
+        if m == "share_of_plan_pct":
+            return self.L("d_share", p=p)
+        return f"{self.reg.indicator_name(row['indicator'], self.lang)}, {p}"
+
+    def describe_derivation(self, row: pd.Series | dict) -> str:
+        """How a derived figure was computed, with the numbers: '78.259,75 / 1,075 = 72.799,77 (…)'."""
+        key = f"{row['indicator']}/{row['measure']}/{row['period']}"
+        item = self._derivations.get(key)
+        if item is None:
+            return str(row.get("derivation", "") or "")
+        inputs = [self._row_by_key(k) for k in item["inputs"]]
+        if any(r is None for r in inputs):
+            return str(row.get("derivation", "") or "")
+        lang = self.lang
+        n = [format_number(r["value"], lang) for r in inputs]
+
+        def factor(pct: float, plus_one: bool) -> str:
+            places = max(-Decimal(str(pct)).normalize().as_tuple().exponent, 0) + 2
+            return format_number((1 + pct / 100) if plus_one else pct / 100, lang, places)
+
+        method = item["method"]
+        if method == "prior_level":
+            formula = f"{n[0]} / {factor(inputs[1]['value'], True)}"
+        elif method == "next_level":
+            formula = f"{n[0]} × {factor(inputs[1]['value'], True)}"
+        elif method == "prior_from_ratio":
+            formula = f"{n[0]} / {factor(inputs[1]['value'], False)}"
+        elif method == "difference":
+            formula = f"{n[0]} − {n[1]}"
+        else:
+            formula = f"{n[0]} − ({' + '.join(n[1:])})"
+        shown = [f"{format_number(r['value'], lang)}{'%' if r['unit'] == 'pct' else ''}: {self._input_desc(r)}"
+                 for r in inputs]
+        return f"{formula} = {format_number(row['value'], lang)} ({'; '.join(shown)})"
+
+    def _derivation_inputs(self, row: pd.Series) -> list[pd.Series]:
+        item = self._derivations.get(self._key(row))
+        out = []
+        for k in (item or {}).get("inputs", []):
+            r = self._row_by_key(k)
+            if r is not None:
+                out.append(r)
+                if r["status"] == "derived":
+                    out.extend(self._derivation_inputs(r))
+        return out
+
+    def _sector_targets(self) -> pd.DataFrame:
+        if self.notebook == "sector":
+            return self.assessed[self.assessed["sector"] == self.sector]
+        return self.assessed
+
+    # ------------------------------------------------------------------ check
+    def check(self) -> None:
+        """Sanity checks on the loaded data; findings become notes under the title (nothing is shown here)."""
+        self.notes = list(check_observations(self.obs))
+        missing_rows = set(self.reg.targets["target_id"]) - set(self.assessed["target_id"])
+        if missing_rows:
+            self.notes.append(f"targets not assessed: {', '.join(sorted(missing_rows))}")
+        if self.notebook == "overview":
+            contrib = sector_contributions(self.obs, self.year, as_of=self.as_of)
+            g1 = lookup(self.obs, "grdp", f"H1-{self.year}", "growth_yoy_pct", as_of=self.as_of)
+            total = contrib["contribution_pp"].sum(min_count=1)
+            if g1 is not None and not math.isnan(total) and abs(total - g1["value"]) > 0.05:
+                self.notes.append(("Tổng đóng góp của các khu vực ({t}) khác tăng trưởng GRDP ({g})."
+                                   if self.lang == "vi" else
+                                   "The sectors' contributions ({t}) do not add up to GRDP growth ({g}).")
+                                  .format(t=format_pp(total, self.lang), g=format_pct(g1["value"], self.lang)))
+        self._checked = True
+
+    # ------------------------------------------------------------------ title
+    def title_content(self) -> Section:
+        if not self._checked:
+            self.check()
+        lang, cat = self.lang, self.reg.catalog
+        s = Section()
+        if self.notebook == "overview":
+            s.md("# " + self.L("overview_title", y=self.year))
+        else:
+            s.md("# " + self.L("sector_title", sector=md_escape(self.reg.sector_name(self.sector, lang)), y=self.year))
+        title = cat.resolution_title_vi if lang == "vi" else cat.resolution_title_en
+        fields = dict(title=md_escape(title), title_vi=f"*{md_escape(cat.resolution_title_vi)}*",
+                      issuer=self.L("issuer"), session=self.L("session"),
+                      date=format_date_lang(cat.resolution_date, lang))
+        lead = self.L("lead", **fields)
+        n_derived = int((self.obs["status"] == "derived").sum())
+        lead += " " + self.L("as_of_line", as_of=format_date_lang(self.as_of, lang),
+                             vintage=format_date_lang(cat.vintage, lang), n_targets=len(self.reg.targets),
+                             n_sourced=len(self.obs) - n_derived, n_derived=n_derived)
+        if self.notebook == "sector":
+            clause = self.reg.sectors.set_index("sector").loc[self.sector, "clause"]
+            lead += " " + self.L("sector_clause", clause=clause_label(clause, lang))
+        s.md(lead)
+        if self.notes:
+            s.md(f"**{self.L('data_notes')}:**\n\n" + "\n".join(f"- {md_escape(n)}" for n in self.notes))
+        return s
+
+    # ------------------------------------------------------------------ overview: GRDP
+    def grdp_content(self) -> Section:
+        lang, y = self.lang, self.year
+        b = y - 1
+        s = Section().md("## " + self.L("grdp_heading"))
+        g1 = lookup(self.obs, "grdp", f"H1-{y}", "growth_yoy_pct", as_of=self.as_of)
+        if g1 is None:
+            s.md(self.L("grdp_h1_missing", y=y))
+        else:
+            s.md(self.L("grdp_h1", y=y, b=b, g1=format_pct(g1["value"], lang), status=self.status_word(g1["status"]),
+                        src=md_link(g1["source_url"])))
+        s.extend(self._contributions_table(g1))
+        s.extend(self._required_growth())
+        return s
+
+    def _contributions_table(self, g1: pd.Series | None) -> Section:
+        lang, y = self.lang, self.year
+        b = y - 1
+        s = Section()
+        df = sector_contributions(self.obs, y, as_of=self.as_of)
+        if df["contribution_pp"].isna().all():
+            return s.md(self.L("contrib_missing"))
+        s.md(self.L("contrib_intro", b=b))
+        rows = []
+        for r in df.to_dict("records"):
+            w = _nan(r["weight"])
+            rows.append([charts.COMPONENT_LABELS.get(r["component"], {}).get(lang, r["component"]),
+                         format_pct(_nan(r["growth_pct"]), lang), format_pct(None if w is None else w * 100, lang, 1),
+                         format_pp(_nan(r["contribution_pp"]), lang)])
+        rows.append([Html(f"<strong>{esc(self.L('contrib_total'))}</strong>"),
+                     format_pct(None if g1 is None else g1["value"], lang), format_pct(100.0, lang, 1),
+                     format_pp(df["contribution_pp"].sum(), lang)])
+        s.html(html_table(self.L("contrib_header", y=y, b=b).split("|"), rows, num=[1, 2, 3]))
+        notes = []
+        for c in df["component"]:
+            base = lookup(self.obs, c, f"H1-{b}", as_of=self.as_of)
+            if base is None:
+                continue
+            name = charts.COMPONENT_LABELS.get(c, {}).get(lang, c)
+            if base["status"] == "derived":
+                notes.append(self.L("weight_derived", name=name, how=self.describe_derivation(base)))
+            elif base["qualifier"] in (">", "<", "≈"):
+                notes.append(self.L("weight_lower_bound", name=name, value=self.observed(base)))
+        if notes:
+            s.md(md_escape(self.L("contrib_notes", notes="; ".join(notes))))
+        return s
+
+    def _required_growth(self) -> Section:
+        lang, y = self.lang, self.year
+        b = y - 1
+        s = Section().md("### " + self.L("required_heading", y=y))
+        req = grdp_requirement(self.reg, self.obs, y, as_of=self.as_of)
+        tg = self.reg.targets[(self.reg.targets["indicator"] == "grdp") & (self.reg.targets["measure"] == "growth_yoy_pct")]
+        fy_t = tg[tg["period"] == f"FY-{y}"]
+        h2_t = tg[tg["period"] == f"H2-{y}"]
+        clause = clause_label(h2_t["clause"].iloc[0] if len(h2_t) else fy_t["clause"].iloc[0], lang)
+        g2_res = as_written(float(h2_t["value"].iloc[0]), lang) if len(h2_t) else label("missing", lang)
+        s.md(self.L("required_intro", y=y, b=b, g=as_written(req["target_growth_pct"], lang), g2_res=g2_res,
+                    clause=clause) + f"\n\n**{self.L('formula')}**")
+        if req.get("required_h2_growth_pct") is None:
+            what = []
+            if lookup(self.obs, "grdp", f"H1-{y}", "growth_yoy_pct", as_of=self.as_of) is None:
+                what.append("g1")
+            if lookup(self.obs, "grdp", f"H1-{b}", as_of=self.as_of) is None:
+                what.append("h1")
+            if lookup(self.obs, "grdp", f"FY-{b}", as_of=self.as_of) is None:
+                what.append("fy")
+            names = ", ".join(_GRDP_INPUTS[lang][w].format(y=y, b=b) for w in what)
+            return s.md(self.L("required_missing", y=y, what=names))
+        w = req["h1_weight"]
+        g1, h1, fy = req["h1_growth"], req["base_h1"], req["base_fy"]
+        w_txt = format_number(w, lang, 4)
+
+        def source(row: pd.Series) -> Html:
+            if row["status"] == "derived":
+                return Html(f'<span class="derived">{esc(self.status_word("derived"))}</span>: '
+                            f"{esc(self.describe_derivation(row))}; {links(row['source_url'])}")
+            return Html(f"{esc(self.status_word(row['status']))}: {links(row['source_url'])}")
+
+        rows = [
+            ["g", self.L("in_g", y=y), as_written(req["target_growth_pct"], lang),
+             self.L("resolution_src", clause=clause_label(fy_t["clause"].iloc[0], lang))],
+            ["g₁", self.L("in_g1", y=y), format_pct(g1["value"], lang), source(g1)],
+            [f"H1 {b}", self.L("in_h1", b=b), self.observed(h1), source(h1)],
+            [f"Y {b}", self.L("in_fy", b=b), ("≈" if fy["status"] == "derived" else "") + self.qty(fy["value"], fy["unit"]),
+             source(fy)],
+            ["w₁", self.L("in_w1", b=b),
+             f"{format_number(h1['value'], lang)} / {format_number(fy['value'], lang)} = {w_txt}", ""],
+        ]
+        s.html(html_table(self.L("inputs_header").split("|"), rows, num=[2]))
+        g2 = req["required_h2_growth_pct"]
+        res = req.get("resolution_h2_growth_pct")
+        same = res is not None and format_pct(g2, lang) == format_pct(res, lang)
+        s.md(self.L("result", g=format_number(req["target_growth_pct"], lang), w=w_txt,
+                    g1=format_number(req["h1_growth_pct"], lang), g2=format_pct(g2, lang),
+                    match=self.L("match" if same else "mismatch"), g2_res=g2_res))
+        notes = []
+        if fy["status"] == "derived":
+            notes.append(self.L("fy_derived", b=b, how=self.describe_derivation(fy)))
+            if any(parse_period(r["period"]).end.isoformat() > self.as_of for r in self._derivation_inputs(fy)):
+                notes.append(self.L("later_inputs"))
+        equal = required_h2_growth(req["target_growth_pct"], req["h1_growth_pct"], 0.5)
+        notes.append(self.L("sensitivity", x=format_pct(equal, lang)))
+        s.md(md_escape(" ".join(notes)))
+        return s
+
+    def contributions_content(self) -> Section:
+        lang, y = self.lang, self.year
+        df = sector_contributions(self.obs, y, as_of=self.as_of)
+        s = Section().md("### " + self.L("contrib_chart_heading", y=y))
+        if df["contribution_pp"].isna().all():
+            return s.md(self.L("contrib_missing"))
+        s.fig(charts.contributions_chart(df, lang))
+        hatched = (df.get("base_status") == "derived").any()
+        s.html('<p class="caption">' + esc(self.L("contrib_caption", n=self._next_figure(), y=y, b=y - 1,
+                                                   total=format_pp(df["contribution_pp"].sum(), lang),
+                                                   hatched=self.L("contrib_hatched") if hatched else "")) + "</p>")
+        return s
+
+    # ------------------------------------------------------------------ summary
+    def summary_content(self) -> Section:
+        lang = self.lang
+        assessed = self._sector_targets()
+        s = Section()
+        if assessed.empty:
+            return s
+        s.md("## " + self.L("summary_heading"))
+        s.md(self.L("summary_intro", n=len(assessed), as_of=format_date_lang(self.as_of, lang),
+                    pp=format_number(THRESHOLDS.at_risk_margin_pp, lang)))
+        counts = assessed["status"].value_counts()
+        s.html('<p class="status-counts">' + " · ".join(
+            f"{badge(st, lang)} {int(counts[st])}" for st in STATUSES if st in counts) + "</p>")
+        table = executive_summary(assessed.reset_index(drop=True), self.reg, lang)
+        header = list(table.columns)
+        rows = []
+        for values, status in zip(table.itertuples(index=False), assessed["status"]):
+            v = list(values)
+            v[4] = badge(status, lang)
+            rows.append(v)
+        if self.notebook == "sector":  # one sector: the sector column says nothing
+            header, rows = header[1:], [r[1:] for r in rows]
+            s.html(html_table(header, rows, num=[2]))
+        else:
+            s.html(html_table(header, rows, num=[3]))
+        return s
+
+    # ------------------------------------------------------------------ anomalies
+    def anomalies_content(self) -> Section:
+        lang = self.lang
+        s = Section().md("## " + self.L("anomalies_heading"))
+        s.md(self.L("anomalies_intro", tol=format_pct(THRESHOLDS.implied_h1_tolerance_pct, lang, 0),
+                    covid=", ".join(map(str, THRESHOLDS.covid_years)),
+                    pp=format_number(THRESHOLDS.h2_share_tolerance_pp, lang)))
+        found = self.anomalies
+        if found.empty:
+            return s.md(self.L("anomalies_none"))
+        s.md(self.L("anomalies_count", k=int(found["flagged"].sum()), n=len(found)))
+        rows = [[a["name"], self.L("check_" + a["check"]), check_badge(bool(a["flagged"]), bool(a["assessable"]), lang),
+                 a["message"]] for a in found.to_dict("records")]
+        s.html(html_table(self.L("anomalies_header").split("|"), rows))
+        return s
+
+    # ------------------------------------------------------------------ sector: targets
+    def targets_content(self) -> Section:
+        s = Section().md("## " + self.L("targets_heading"))
+        targets = self._sector_targets()
+        if targets.empty:
+            return s.md(self.L("qualitative_only"))
+        for o in targets.to_dict("records"):
+            s.extend(self.target_content(o))
+        return s
+
+    def target_content(self, o: dict | pd.Series) -> Section:
+        """One target's subsection: the figures around it, its status, the checks and a chart."""
+        o = dict(o)
+        lang = self.lang
+        s = Section()
+        s.md(f"### {md_escape(o['name'])} — {period_label(o['period'], lang)}")
+        s.html(f'<p class="quote">{esc(self.L("quote", clause=clause_label(o["clause"], lang)))} '
+               f"<q lang=\"vi\">{esc(o['quote'])}</q></p>")
+        if o["measure"] == "growth_yoy_pct":
+            rows = self._growth_facts(o)
+        elif self._additive(o["indicator"]):
+            rows = self._additive_facts(o)
+        else:
+            rows = self._level_facts(o)
+        rows.append([self.L("f_status"), badge(o["status"], lang), o["reason"]])
+        s.html(html_table(self.L("facts_header").split("|"), rows, num=[1], cls="kg kg-facts"))
+        s.extend(self._findings(o["indicator"]))
+        data = charts.target_chart_data(o, self.reg, self.obs)
+        s.fig(charts.target_chart(o, self.reg, self.obs, lang, data=data))
+        s.html('<p class="caption">' + esc(self.target_caption(o, data)) + "</p>")
+        return s
+
+    def _additive(self, indicator: str) -> bool:
+        return bool(self.reg.indicators.set_index("indicator").loc[indicator, "additive"])
+
+    def _target_value(self, value: float | None, comparator: str, unit: str) -> Any:
+        return missing(self.lang) if value is None else f"{comparator} {self.qty(value, unit)}"
+
+    def _comparator(self, indicator: str, period: str) -> str:
+        t = self.reg.targets[(self.reg.targets["indicator"] == indicator) & (self.reg.targets["period"] == period)]
+        return t["comparator"].iloc[0] if len(t) else ""
+
+    def _obs_note(self, row: pd.Series | None) -> Any:
+        if row is None:
+            return ""
+        if row["status"] == "derived":
+            return Html(f'<span class="derived">{esc(self.status_word("derived"))}: '
+                        f"{esc(self.describe_derivation(row))}</span>; {links(row['source_url'])}")
+        return Html(f"{esc(self.status_word(row['status']))}, {links(row['source_url'])}")
+
+    def _additive_facts(self, o: dict) -> list[list[Any]]:
+        lang, unit = self.lang, o["unit"]
+        y = parse_period(o["period"]).year
+        b = y - 1
+        fy_t, h2_t = _nan(o["fy_target"]), _nan(o["h2_target"])
+        rows: list[list[Any]] = []
+        if fy_t is not None:
+            rows.append([self.L("f_fy_target", y=y), self._target_value(fy_t, self._comparator(o["indicator"], f"FY-{y}"),
+                                                                         unit), ""])
+        rows.append([self.L("f_h2_target", y=y),
+                     self._target_value(h2_t, self._comparator(o["indicator"], f"H2-{y}"), unit),
+                     "" if h2_t is not None else self.L("n_no_h2_target")])
+        implied = _nan(o["implied_h1"])
+        if implied is not None:
+            rows.append([self.L("f_implied", y=y), self.qty(implied, unit),
+                         f"{format_number(fy_t, lang)} − {format_number(h2_t, lang)}"])
+        h1_row = lookup(self.obs, o["indicator"], f"H1-{y}", as_of=self.as_of)
+        rows.append([self.L("f_reported", y=y), self.observed(h1_row) if h1_row is not None else missing(lang),
+                     self._obs_note(h1_row)])
+        gap = _nan(o["implied_h1_gap_pct"])
+        if gap is not None:
+            tol = format_pct(THRESHOLDS.implied_h1_tolerance_pct, lang, 0)
+            beyond = abs(gap) > THRESHOLDS.implied_h1_tolerance_pct
+            rows.append([self.L("f_gap", y=y), format_pct(gap, lang, 1), self.L("n_gap" if beyond else "n_gap_ok", tol=tol)])
+        share = _nan(o["h2_share_target_pct"])
+        if share is not None:
+            rows.append([self.L("f_share", y=y), format_pct(share, lang, 1), ""])
+            hist = o.get("h2_share_hist") or {}
+            covid = self.L("n_covid", covid=", ".join(map(str, THRESHOLDS.covid_years)))
+            rows.append([self.L("f_share_hist"),
+                         Html("<br>".join(esc(f"{yr}: {format_pct(v, lang, 1)}") for yr, v in hist.items()))
+                         if hist else missing(lang),
+                         covid])
+        # H2 of the base year and the growth H2 needs against it
+        base_h1, base_fy, base_h2 = _nan(o["base_h1"]), _nan(o["base_fy"]), _nan(o["base_h2"])
+        lacking = [w for w, v in ((f"H1-{b}", base_h1), (f"FY-{b}", base_fy)) if v is None]
+        lack_txt = self.L("n_missing", what=", ".join(period_label(p, lang) for p in lacking)) if lacking else ""
+        rows.append([self.L("f_base_h2", b=b), self.qty(base_h2, unit) if base_h2 is not None else missing(lang),
+                     self.L("n_base_h2", b=b, calc=f"{format_number(base_fy, lang)} − {format_number(base_h1, lang)}")
+                     if base_h2 is not None else lack_txt])
+        req_level = _nan(o["required_h2_level"])
+        if o["period"].startswith("H2-"):
+            note = self.L("n_required_h2")
+        elif req_level is not None:
+            note = self.L("n_required_fy", calc=f"{format_number(fy_t, lang)} − {format_number(o['reported_h1'], lang)}")
+        else:
+            note = self.L("n_missing", what=self.L("f_reported", y=y).lower())
+        rows.append([self.L("f_required_level", y=y),
+                     self.qty(req_level, unit) if req_level is not None else missing(lang), note])
+        req = _nan(o["required_h2_growth_pct"])
+        rows.append([self.L("f_required_growth", b=b), format_pct(req, lang) if req is not None else missing(lang),
+                     "" if req is not None else lack_txt])
+        pace = _nan(o["h1_growth_pct"])
+        pace_row = lookup(self.obs, o["indicator"], f"H1-{y}", "growth_yoy_pct", as_of=self.as_of)
+        rows.append([self.L("f_h1_growth", y=y), format_pct(pace, lang) if pace is not None else missing(lang),
+                     self._obs_note(pace_row) if pace_row is not None else
+                     (self.L("n_growth_computed", y=y, b=b) if pace is not None else "")])
+        rows.extend(self._outturn(o))
+        return rows
+
+    def _growth_facts(self, o: dict) -> list[list[Any]]:
+        lang = self.lang
+        y = parse_period(o["period"]).year
+        b = y - 1
+        rows: list[list[Any]] = []
+        for p in (f"FY-{y}", f"H2-{y}"):
+            t = self.reg.targets[(self.reg.targets["indicator"] == o["indicator"])
+                                 & (self.reg.targets["measure"] == "growth_yoy_pct") & (self.reg.targets["period"] == p)]
+            if len(t):
+                rows.append([self.L("f_fy_target" if p.startswith("FY") else "f_h2_target", y=y),
+                             f"{t['comparator'].iloc[0]} {format_pct(float(t['value'].iloc[0]), lang)}", ""])
+        g1 = lookup(self.obs, o["indicator"], f"H1-{y}", "growth_yoy_pct", as_of=self.as_of)
+        rows.append([self.L("f_h1_growth", y=y), format_pct(g1["value"], lang) if g1 is not None else missing(lang),
+                     self._obs_note(g1)])
+        w = _nan(o["h1_weight"])
+        rows.append([self.L("f_w1", b=b), format_number(w, lang, 4) if w is not None else missing(lang),
+                     f"{format_number(_nan(o['base_h1']), lang)} / {format_number(_nan(o['base_fy']), lang)}"
+                     if w is not None else ""])
+        req = _nan(o["required_h2_growth_pct"])
+        rows.append([self.L("f_required_growth", b=b), format_pct(req, lang) if req is not None else missing(lang),
+                     self.L("formula")])
+        rows.extend(self._outturn(o))
+        return rows
+
+    def _level_facts(self, o: dict) -> list[list[Any]]:
+        lang, unit = self.lang, o["unit"]
+        rows: list[list[Any]] = [[self.L("f_fy_target" if o["period"].startswith("FY") else "f_h2_target",
+                                         y=parse_period(o["period"]).year),
+                                  self._target_value(float(o["target"]), o["comparator"], unit), ""]]
+        data = charts.target_chart_data(o, self.reg, self.obs)
+        if data.points:
+            shown = Html("<br>".join(esc(f"{period_label(p, lang)}: {('≈' if st == 'derived' else '')}"
+                                         f"{self.qty(v, unit)}") for p, v, st in data.points))
+            notes = [Html(f"{esc(period_label(r['period'], lang))}: {self._obs_note(r)}") for r in data.used]
+            rows.append([self.L("f_reported_any"), shown, Html("; ".join(notes))])
+        else:
+            rows.append([self.L("f_reported_any"), missing(lang), ""])
+        rows.extend(self._outturn(o))
+        return rows
+
+    def _outturn(self, o: dict) -> list[list[Any]]:
+        out = _nan(o["outturn"])
+        if out is None:
+            return []
+        unit = "pct" if o["measure"] == "growth_yoy_pct" else o["unit"]
+        return [[self.L("f_outturn", p=period_label(o["period"], self.lang)), self.qty(out, unit),
+                 self.L("n_derived_outturn") if o.get("outturn_derived") else ""]]
+
+    def _findings(self, indicator: str) -> Section:
+        s = Section()
+        found = self.anomalies[self.anomalies["indicator"] == indicator]
+        if found.empty:
+            return s
+        items = []
+        for a in found.to_dict("records"):
+            cls = ' class="anomaly"' if a["flagged"] else ""
+            items.append(f"<li{cls}>{check_badge(bool(a['flagged']), bool(a['assessable']), self.lang)} "
+                         f"{esc(a['message'])}</li>")
+        s.html(f'<div class="findings"><p><strong>{esc(self.L("findings"))}</strong></p><ul>{"".join(items)}</ul></div>')
+        return s
+
+    def target_caption(self, o: dict, data: charts.TargetChartData) -> Html:
+        """The caption of a target's chart (HTML), written from what the chart drew."""
+        lang = self.lang
+        n = self._next_figure()
+        name = o["name"]
+        covid = self.L("cap_covid", covid=", ".join(map(str, data.covid_years))) if data.covid_years else ""
+        body = esc(self._caption_body(o, data, n, name, covid))
+        if data.notes:  # the data files' own caveats, in English as written there
+            notes = "; ".join(f"{esc(period_label(p, lang))}: <span class=\"data-note\" lang=\"en\">{esc(note)}</span>"
+                              for p, note in data.notes)
+            body += esc(self.L("cap_notes", notes="\x00")).replace("\x00", notes)
+        return Html(body)
+
+    def _caption_body(self, o: dict, data: charts.TargetChartData, n: int, name: str, covid: str) -> str:
+        lang = self.lang
+        if data.kind == "additive":
+            history = (self.L("cap_history", years=", ".join(map(str, data.history_years))) if data.history
+                       else self.L("cap_no_history"))
+            fy_only = [str(h.year) for h in data.history if h.h1 is None and h.fy is not None]
+            history += (self.L("cap_fy_only", years=", ".join(fy_only)) if fy_only else "") + covid
+            if data.h1 is None and data.h2 is None:
+                year_part = self.L("cap_target_only")
+            else:
+                year_part = self.L("cap_stack", h1=self.L(f"cap_h1_{data.h1_kind or 'none'}"),
+                                   h2=self.L(f"cap_h2_{data.h2_kind or 'none'}"))
+            return self.L("target_caption_additive", n=n, name=name, unit=self._unit_symbol(data.unit), y=data.year,
+                          year_part=year_part, history=history).strip()
+        if data.kind == "growth":
+            history = (self.L("cap_history_growth", years=", ".join(map(str, data.history_years))) if data.history
+                       else self.L("cap_no_history")) + covid
+            h1 = (f"{self.L('cap_h1_' + (data.h1_kind or 'none'))} {format_pct(data.h1, lang)}"
+                  if data.h1 is not None else self.L("cap_h1_none"))
+            h2 = (f"{self.L('cap_h2_' + (data.h2_kind or 'none'))} {format_pct(data.h2, lang)}"
+                  if data.h2 is not None else self.L("cap_h2_none"))
+            return self.L("target_caption_growth", n=n, name=name, y=data.year, h1=h1, h2=h2, history=history)
+        points = (self.L("cap_points", periods=", ".join(period_label(p, lang) for p, _, _ in data.points))
+                  if data.points else self.L("cap_no_points"))
+        return self.L("target_caption_level", n=n, name=name, unit=self._unit_symbol(data.unit), points=points,
+                      p=period_label(data.period, lang))
+
+    # ------------------------------------------------------------------ sector: tasks
+    def task_rows(self) -> pd.DataFrame:
+        """The sector's tasks as (clause, paragraph, text) rows, one per sentence when the extractor is there.
+
+        Prefers :func:`kg_metrics.extract.tasks_for_sector` (sentence by sentence); falls back to
+        :meth:`Registry.tasks_for` (paragraph by paragraph) when that is missing or unusable.
+        """
+        sector = self.sector or OVERVIEW_SECTOR
+        try:
+            from .extract import tasks_for_sector  # written separately; optional
+        except ImportError:
+            tasks_for_sector = None
+        if tasks_for_sector is not None:
+            try:
+                df = tasks_for_sector(self.reg, sector)
+            except Exception as exc:  # noqa: BLE001 - never lose the tasks over the extractor
+                warnings.warn(f"kg_metrics.extract.tasks_for_sector failed ({exc}); using Registry.tasks_for")
+            else:
+                if isinstance(df, pd.DataFrame) and {"clause", "paragraph", "text"} <= set(df.columns):
+                    return df[["clause", "paragraph", "text"]].reset_index(drop=True)
+                warnings.warn("kg_metrics.extract.tasks_for_sector returned an unexpected shape; "
+                              "using Registry.tasks_for")
+        return self.reg.tasks_for(sector)[["clause", "paragraph", "text"]]
+
+    def tasks_content(self) -> Section:
+        lang = self.lang
+        s = Section().md("## " + self.L("tasks_heading"))
+        tasks = self.task_rows()
+        if tasks.empty:
+            return s.md(self.L("no_tasks"))
+        s.md(self.L("tasks_intro"))
+        parts = []
+        for (clause, para), grp in tasks.groupby(["clause", "paragraph"], sort=False):
+            items = "".join(f"<li>{esc(t)}</li>" for t in grp["text"])
+            parts.append(f'<li><span class="clause">{esc(clause_label(clause, lang, int(para)))}</span>'
+                         f'<ul lang="vi">{items}</ul></li>')
+        s.html(f'<ol class="kg-tasks">{"".join(parts)}</ol>')
+        return s
+
+    # ------------------------------------------------------------------ sources
+    def used_observations(self) -> pd.DataFrame:
+        """Every observation the briefing uses (periods ending by ``as_of``), with the inputs of derived ones.
+
+        Adds ``input_of`` (True for a row listed only as an input of a derived figure).
+        """
+        obs = self.obs[self.obs["area"] == "kien_giang"]
+        ends = obs["period"].map(lambda p: parse_period(p).end.isoformat())
+        if self.notebook == "sector":
+            inds = list(dict.fromkeys(self._sector_targets()["indicator"]))
+            used = obs[obs["indicator"].isin(inds) & obs["measure"].isin(["level", "growth_yoy_pct"])
+                       & (ends <= self.as_of)]
+        else:
+            y, b = self.year, self.year - 1
+            comps = ["va_agri", "va_industry", "va_services", "va_taxes"]
+            keys = {("grdp", "growth_yoy_pct", f"H1-{y}"), ("grdp", "level", f"H1-{b}"), ("grdp", "level", f"FY-{b}")}
+            keys |= {(c, "level", f"H1-{b}") for c in comps} | {(c, "growth_yoy_pct", f"H1-{y}") for c in comps}
+            mask = [(i, m, p) in keys for i, m, p in zip(obs["indicator"], obs["measure"], obs["period"])]
+            used = obs[pd.Series(mask, index=obs.index) & (ends <= self.as_of)]
+        rows = [r for _, r in used.iterrows()]
+        seen = {self._key(r) for r in rows}
+        extra = []
+        for r in rows:
+            if r["status"] == "derived":
+                for inp in self._derivation_inputs(r):
+                    if self._key(inp) not in seen:
+                        seen.add(self._key(inp))
+                        extra.append(inp)
+        out = pd.DataFrame(rows + extra, columns=obs.columns)
+        out["input_of"] = [False] * len(rows) + [True] * len(extra)
+        if out.empty:
+            return out
+        order = {ind: i for i, ind in enumerate(self.reg.indicators["indicator"])}
+        out["_o"] = out["indicator"].map(order)
+        out["_end"] = out["period"].map(lambda p: parse_period(p).end.isoformat())
+        out["_m"] = out["measure"].map({"level": 0, "growth_yoy_pct": 1}).fillna(2)
+        return out.sort_values(["_o", "_m", "_end"]).drop(columns=["_o", "_end", "_m"]).reset_index(drop=True)
+
+    def sources_content(self) -> Section:
+        lang = self.lang
+        s = Section().md("## " + self.L("sources_heading"))
+        used = self.used_observations()
+        if used.empty:
+            return s.md(self.L("sources_none"))
+        s.md(self.L("sources_intro"))
+        rows = []
+        for r in used.to_dict("records"):
+            name = self.reg.indicator_name(r["indicator"], lang)
+            if r["measure"] != "level":
+                name += ", " + self.L("m_" + r["measure"])
+            value = self.observed(r)
+            notes = []
+            if r["status"] == "derived":
+                notes.append(self.describe_derivation(r))
+            if r["input_of"]:
+                notes.append(self.L("input_of"))
+            if parse_period(r["period"]).end.isoformat() > self.as_of:
+                notes.append(self.L("after_as_of"))
+            note = Html("; ".join(esc(n) for n in notes))
+            if r["note"] and r["status"] != "derived":  # the data file's own note, written in English
+                note = Html((note + "; " if notes else "") + f'<span class="data-note" lang="en">{esc(r["note"])}</span>')
+            status = (Html(f'<span class="derived">{esc(self.status_word("derived"))}</span>')
+                      if r["status"] == "derived" else self.status_word(r["status"]))
+            rows.append([name, period_label(r["period"], lang), value, status, links(r["source_url"]), note])
+        s.html(html_table(self.L("sources_header").split("|"), rows, num=[2]))
+        if self.notebook == "overview":
+            s.md(self.L("sources_more"))
+        return s
+
+    # ------------------------------------------------------------------ display methods (the notebooks call these)
+    def title(self) -> None:
+        show(self.title_content())
+
+    def grdp_section(self) -> None:
+        show(self.grdp_content())
+
+    def contributions_chart(self) -> None:
+        show(self.contributions_content())
+
+    def summary_table(self) -> None:
+        show(self.summary_content())
+
+    def anomalies_section(self) -> None:
+        show(self.anomalies_content())
+
+    def targets_section(self) -> None:
+        show(self.targets_content())
+
+    def tasks_section(self) -> None:
+        show(self.tasks_content())
+
+    def sources_section(self) -> None:
+        show(self.sources_content())
+
+
+__all__ = ["LABELS", "label", "Html", "esc", "md_escape", "html_table", "badge", "check_badge", "missing",
+           "format_date_lang", "clause_label", "link", "links", "md_link", "Section", "show", "Briefing"]

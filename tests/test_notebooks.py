@@ -1,0 +1,192 @@
+"""The briefing notebooks: committed clean and thin; executed with papermill, they show the briefing and nothing else.
+
+The execution tests are marked ``notebook`` (a Jupyter kernel, a few seconds each):
+``.venv/bin/python -m pytest -m notebook tests/test_notebooks.py``.
+"""
+from __future__ import annotations
+
+import ast
+import base64
+import struct
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from kg_metrics.params import validate_parameters
+
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOKS = REPO / "notebooks"
+EXPECTED_PARAMETERS = {
+    "overview.ipynb": ["lang", "data_dir", "as_of"],
+    "sector.ipynb": ["sector", "lang", "data_dir", "as_of"],
+}
+
+
+def _read(name: str):
+    return nbformat.read(NOTEBOOKS / name, as_version=4)
+
+
+def _parameters_cell(nb):
+    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(cells) == 1
+    return cells[0]
+
+
+# --------------------------------------------------------------------------- committed notebooks
+@pytest.mark.parametrize("name", EXPECTED_PARAMETERS)
+def test_committed_without_outputs_or_execution_counts(name):
+    nb = _read(name)
+    nbformat.validate(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [], f"{name}: a cell has outputs"
+            assert cell.execution_count is None, f"{name}: a cell has an execution count"
+    assert "widgets" not in nb.metadata and "papermill" not in nb.metadata
+
+
+@pytest.mark.parametrize("name", EXPECTED_PARAMETERS)
+def test_kernel_is_python3(name):
+    assert _read(name).metadata["kernelspec"]["name"] == "python3"
+
+
+@pytest.mark.parametrize("name", EXPECTED_PARAMETERS)
+def test_exactly_one_parameters_cell_with_literal_annotated_documented_values(name):
+    nb = _read(name)
+    cell = _parameters_cell(nb)
+    assert sum("parameters" in c.get("metadata", {}).get("tags", []) for c in nb.cells) == 1
+    tree = ast.parse(cell.source)
+    names = []
+    for stmt in tree.body:
+        assert isinstance(stmt, ast.AnnAssign), ast.unparse(stmt)
+        assert isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str), ast.unparse(stmt)
+        assert ast.unparse(stmt.annotation) == "str"
+        names.append(stmt.target.id)
+    assert names == EXPECTED_PARAMETERS[name]
+    for line in cell.source.splitlines():
+        assert "  # " in line, f"undocumented parameter: {line}"
+
+
+@pytest.mark.parametrize("name", EXPECTED_PARAMETERS)
+def test_papermill_documents_every_parameter(name):
+    import papermill as pm
+
+    params = pm.inspect_notebook(str(NOTEBOOKS / name))  # what `papermill --help-notebook` shows
+    assert list(params) == EXPECTED_PARAMETERS[name]
+    assert all(p["help"] and p["inferred_type_name"] == "str" for p in params.values())
+
+
+@pytest.mark.parametrize("name", EXPECTED_PARAMETERS)
+def test_default_parameters_are_valid(name):
+    values: dict = {}
+    exec(_parameters_cell(_read(name)).source, {}, values)  # literal assignments only (checked above)
+    notebook = name.removesuffix(".ipynb")
+    p = validate_parameters(values.get("sector"), values["lang"], values["data_dir"], values["as_of"],
+                            notebook=notebook)
+    assert p["notebook"] == notebook
+
+
+@pytest.mark.parametrize("name", EXPECTED_PARAMETERS)
+def test_first_cell_after_parameters_validates_them(name):
+    nb = _read(name)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    i = code.index(_parameters_cell(nb))
+    following = code[i + 1].source
+    assert "validate_parameters(" in following
+    assert f'notebook="{name.removesuffix(".ipynb")}"' in following
+    assert "Briefing.load" not in following  # no work before validation
+
+
+@pytest.mark.parametrize("name", EXPECTED_PARAMETERS)
+def test_notebooks_stay_thin(name):
+    nb = _read(name)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert len(code) <= 12
+    for c in code:
+        assert "print(" not in c.source
+        assert len([ln for ln in c.source.splitlines() if ln.strip() and not ln.startswith("#")]) <= 4, c.source
+    assert not [c for c in nb.cells if c.cell_type == "markdown"], "all text comes from kg_metrics.report"
+
+
+# --------------------------------------------------------------------------- executed notebooks
+def _execute(tmp_path: Path, name: str, **parameters):
+    import papermill as pm
+
+    out = tmp_path / f"{name.removesuffix('.ipynb')}-{'-'.join(map(str, parameters.values()))}.ipynb"
+    pm.execute_notebook(str(NOTEBOOKS / name), str(out), parameters=parameters, kernel_name="python3",
+                        progress_bar=False, cwd=str(NOTEBOOKS))
+    return nbformat.read(out, as_version=4)
+
+
+def _outputs(nb) -> list[dict]:
+    return [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+
+
+def _text(nb) -> str:
+    return "\n".join(o["data"].get("text/markdown", "") + o["data"].get("text/html", "")
+                     for o in _outputs(nb) if "data" in o)
+
+
+def _pngs(nb) -> list[bytes]:
+    return [base64.b64decode(o["data"]["image/png"]) for o in _outputs(nb)
+            if "data" in o and "image/png" in o["data"]]
+
+
+def _assert_only_briefing_outputs(nb) -> None:
+    for o in _outputs(nb):
+        assert o["output_type"] == "display_data", o  # no print, no stream, no error, no execute_result repr
+        assert {"text/markdown", "text/html", "image/png"} & set(o["data"]), o["data"].keys()
+
+
+def _png_width(png: bytes) -> int:
+    assert png.startswith(b"\x89PNG")
+    return struct.unpack(">I", png[16:20])[0]
+
+
+@pytest.mark.notebook
+def test_overview_vi(tmp_path):
+    nb = _execute(tmp_path, "overview.ipynb", lang="vi")
+    _assert_only_briefing_outputs(nb)
+    text = _text(nb)
+    for s in ("Hội đồng nhân dân tỉnh Kiên Giang", "6 tháng cuối năm", "6,56%", "6,84%",
+              "g₂ = (6,7 − 0,4927 × 6,84) / (1 − 0,4927) = **6,56%**", "Nông, lâm nghiệp và thủy sản",
+              'class="status status-on_track"', "580.645", "≈508.645"):
+        assert s in text, s
+    assert text.lstrip().startswith("# Tổng quan")
+    pngs = _pngs(nb)
+    assert len(pngs) == 1 and _png_width(pngs[0]) > 900  # the contributions chart, at ~150 dpi
+
+
+@pytest.mark.notebook
+def test_tourism_en(tmp_path):
+    nb = _execute(tmp_path, "sector.ipynb", sector="tourism", lang="en")
+    _assert_only_briefing_outputs(nb)
+    text = _text(nb)
+    for s in ("# Tourism: targets for H2 and the full year 2024", "People's Council of Kiên Giang province",
+              "580,645", "508,645", "Implied H1 in the resolution 580,645 vs reported H1 ≈508,645: gap 14.2%",
+              "Tasks set by the resolution", "Article 1, clause 2, point a, paragraph 6", "vneconomy.vn"):
+        assert s in text, s
+    assert "580.645" not in text
+    assert len(_pngs(nb)) == 4  # one chart per target
+
+
+@pytest.mark.notebook
+def test_culture_society_vi(tmp_path):
+    nb = _execute(tmp_path, "sector.ipynb", sector="culture_society", lang="vi")
+    _assert_only_briefing_outputs(nb)
+    text = _text(nb)
+    for s in ("# Văn hóa - xã hội", "Nghị quyết chỉ đặt ra nhiệm vụ định tính cho lĩnh vực này",
+              "Điều 1, khoản 2, điểm b, đoạn 2", "Bản tin này không dùng số liệu thống kê nào."):
+        assert s in text, s
+    assert _pngs(nb) == []
+
+
+@pytest.mark.notebook
+def test_bad_parameter_stops_at_validation(tmp_path):
+    from papermill.exceptions import PapermillExecutionError
+
+    with pytest.raises(PapermillExecutionError) as exc:
+        _execute(tmp_path, "sector.ipynb", sector="tourisme", lang="vi")
+    assert exc.value.ename == "ParameterError"
+    assert "expected one of: agriculture, industry_trade, tourism" in exc.value.evalue
+    assert "validate_parameters" in exc.value.source
