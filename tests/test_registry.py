@@ -512,3 +512,48 @@ def test_value_not_in_quote_message_shows_the_numbers_in_full(data_copy, csv_too
     csv_tools.set(data_copy / "targets.csv", row, value="55.467,05")
     msg = _load_error(data_copy).problems[0].message
     assert "55467.05" in msg and "55467.04" in msg
+
+
+# --------------------------------------------------------------------------- never an unhandled exception
+import shutil as _shutil
+import tempfile as _tempfile
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kg_metrics.observations import load_observations as _load_observations
+from conftest import DATA_DIR
+
+_HEADER = "target_id,indicator,measure,period,comparator,comparator_text,value,unit,clause,quote\n"
+_CELL = st.one_of(st.text(max_size=12), st.sampled_from(["rice", "2,035", "2.035", "-1", "H2-2024", "≥", "mt", "",
+                                                          "Điều 1, khoản 2, điểm a", '"', "\ufeff", "\x00", ";"]))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(
+    st.binary(max_size=300),
+    st.lists(st.lists(_CELL, min_size=0, max_size=12), max_size=4).map(
+        lambda rows: (_HEADER + "\n".join(",".join(r) for r in rows)).encode("utf-8", "surrogatepass")),
+))
+def test_loading_arbitrary_target_files_never_raises_anything_but_data_error(content):
+    with _tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "data"
+        _shutil.copytree(DATA_DIR, data)
+        (data / "targets.csv").write_bytes(content)
+        try:
+            load_registry(data)
+        except DataError as exc:
+            assert exc.problems and all(p.file for p in exc.problems)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=300) | st.text(max_size=300).map(lambda t: t.encode("utf-8", "surrogatepass")))
+def test_loading_arbitrary_observation_files_never_raises_anything_but_data_error(content):
+    with _tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "data"
+        _shutil.copytree(DATA_DIR, data)
+        (data / "observations" / "tourism.csv").write_bytes(content)
+        try:
+            _load_observations(load_registry(data))
+        except DataError as exc:
+            assert exc.problems

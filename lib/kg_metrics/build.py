@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import os
+import sys
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -24,6 +25,12 @@ from .registry import default_data_dir
 from .render import CSP, LABELS, css, html_to_pdf, notebook_to_html, write_atomic
 
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
+
+# jsonschema imports the optional `rfc3987_syntax` (installed with jupyterlab) for its "iri" format
+# check, and building that module's grammar costs ~1.2 s in every process that imports nbformat,
+# papermill or nbconvert. No schema here uses "iri"; jsonschema skips the check on ImportError.
+# Measured: `import nbconvert, papermill, weasyprint` 2.26 s -> 1.03 s. Workers inherit this (fork).
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 #: Attempts per briefing when the kernel fails to start (port races under parallel start-up).
 KERNEL_START_ATTEMPTS = 3
 
@@ -69,6 +76,7 @@ class Result:
     seconds: float
     error: str = ""
     outputs: list[str] = field(default_factory=list)
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage: execute, html, pdf, write
 
 
 def plan(reg, sectors: list[str] | None = None, langs: tuple[str, ...] = ("vi",), data_dir: str = "",
@@ -136,16 +144,71 @@ def fault_point(stage: str) -> None:
         os.killpg(os.getpgrp(), signal.SIGKILL)
 
 
-def _execute(job: Job):
+#: Imported into each pre-started kernel while the worker renders the previous briefing.
+WARM_UP_CODE = "import kg_metrics.report"
+
+_spare_kernel = None  # this worker's pre-started kernel (a jupyter_client KernelManager), if any
+
+
+def _start_kernel():
+    """Start a kernel and queue the library import in it; returns without waiting for either."""
+    from jupyter_client import KernelManager
+    from jupyter_client.blocking import BlockingKernelClient
+
+    km = KernelManager(kernel_name="python3")
+    # papermill (nbclient) drives the kernel asynchronously; give it an async client class.
+    km.client_class = "jupyter_client.asynchronous.AsyncKernelClient"
+    km.start_kernel(cwd=str(NOTEBOOKS_DIR))
+    kc = BlockingKernelClient()
+    kc.load_connection_info(km.get_connection_info())
+    kc.start_channels()
+    kc.execute(WARM_UP_CODE, silent=True, store_history=False)  # queued; runs before the notebook's cells
+    kc.stop_channels()
+    return km
+
+
+def warm_worker() -> None:
+    """Pool initializer: boot this worker's first kernel while the worker imports the rest."""
+    global _spare_kernel
+    try:
+        _spare_kernel = _start_kernel()
+    except Exception:  # a failed warm start only costs time: the job starts its own kernel
+        _spare_kernel = None
+
+
+def _stop_kernel(km) -> None:
+    try:
+        km.shutdown_kernel(now=True)
+    except Exception:
+        pass
+
+
+def _execute(job: Job, prestart_next: bool = False):
+    """Run the job's notebook with papermill on a pre-started kernel when there is one.
+
+    A kernel that fails to start (port races under parallel start-up) is retried.
+    """
+    import atexit
+
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
+    global _spare_kernel
     last: Exception | None = None
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        km, _spare_kernel = _spare_kernel, None
         try:
-            return pm.execute_notebook(str(NOTEBOOKS_DIR / job.notebook), None, parameters=job.parameters,
-                                       kernel_name="python3", progress_bar=False, log_output=False,
-                                       cwd=str(NOTEBOOKS_DIR))
+            if km is None or not km.is_alive():
+                km = _start_kernel()
+            try:
+                return pm.execute_notebook(str(NOTEBOOKS_DIR / job.notebook), None, parameters=job.parameters,
+                                           kernel_name="python3", progress_bar=False, log_output=False,
+                                           cwd=str(NOTEBOOKS_DIR), km=km)
+            finally:
+                _stop_kernel(km)
+                if prestart_next:  # boots while this worker renders HTML and PDF
+                    _spare_kernel = _start_kernel()
+                    atexit.register(lambda k=_spare_kernel: _stop_kernel(k))
         except PapermillExecutionError:
             raise  # the notebook itself failed: retrying would fail the same way
         except (RuntimeError, TimeoutError, OSError) as exc:  # kernel died or did not start in time
@@ -154,26 +217,40 @@ def _execute(job: Job):
     raise RuntimeError(f"the kernel did not start after {KERNEL_START_ATTEMPTS} attempts: {last}")
 
 
-def run_job(job: Job, out_dir: str, common: dict) -> Result:
-    """Execute, render and write one briefing (runs in a worker process)."""
+def run_job(job: Job, out_dir: str, common: dict, prestart_next: bool = False) -> Result:
+    """Execute, render and write one briefing (runs in a worker process).
+
+    ``prestart_next``: boot a kernel for this worker's next briefing as soon as this one has executed.
+    """
     import nbformat
 
     t0 = time.perf_counter()
     out = Path(out_dir)
     html_path, pdf_path = out / job.lang / f"{job.name}.html", out / job.lang / f"{job.name}.pdf"
     nb_path = out / "notebooks" / job.lang / f"{job.name}.ipynb"
+    stages: dict[str, float] = {}
+
+    def lap(name: str, since: float) -> float:
+        now = time.perf_counter()
+        stages[name] = round(now - since, 3)
+        return now
+
     try:
-        nb = _execute(job)
+        nb = _execute(job, prestart_next)
+        t = lap("execute", t0)
         fault_point("execute")
         nb.metadata["kg_metrics"] = _metadata(job, common)
         page = notebook_to_html(nb)
         write_atomic(html_path, page)
+        t = lap("html", t)
         fault_point("render")
         pdf = html_to_pdf(page)
+        t = lap("pdf", t)
         nb.metadata["kg_metrics"].pop("css", None)  # the audit copy need not carry the stylesheet
         write_atomic(nb_path, nbformat.writes(nb))
         write_atomic(pdf_path, pdf)
-        return Result(job, "built", time.perf_counter() - t0,
+        lap("write", t)
+        return Result(job, "built", time.perf_counter() - t0, stages=stages,
                       outputs=[str(p.relative_to(out)) for p in (html_path, pdf_path, nb_path)])
     except Exception as exc:  # one briefing failing must not stop the others
         message = _describe_failure(exc)
@@ -217,13 +294,16 @@ def run_jobs(jobs: list[Job], out_dir: Path, common: dict, workers: int | None =
     workers = workers or default_workers(len(jobs))
     results: dict[str, Result] = {}
     if workers == 1:
-        for j in jobs:
-            results[j.key] = r = run_job(j, str(out_dir), common)
+        for i, j in enumerate(jobs):
+            results[j.key] = r = run_job(j, str(out_dir), common, prestart_next=i < len(jobs) - 1)
             if on_done:
                 on_done(r)
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(run_job, j, str(out_dir), common): j for j in jobs}
+        # Jobs are taken in order, so job i is followed in some worker by another job
+        # exactly when i < n − workers: only those pre-start a kernel for the next one.
+        with ProcessPoolExecutor(max_workers=workers, initializer=warm_worker) as pool:
+            futures = {pool.submit(run_job, j, str(out_dir), common, i < len(jobs) - workers): j
+                       for i, j in enumerate(jobs)}
             for fut in as_completed(futures):
                 j = futures[fut]
                 try:
@@ -290,6 +370,67 @@ def write_index(out_dir: Path, reg, obs, common: dict, lang: str = "vi") -> Path
 MANIFEST = "manifest.json"
 
 
+def load_build_params(path: Path | str) -> dict:
+    """Read a YAML file of build parameters (for scheduled runs); DataError names the file and field.
+
+    Keys (all optional): ``sectors`` (list of sector ids), ``langs`` (list of 'vi'/'en'),
+    ``as_of`` (ISO date), ``overview`` (bool), ``force`` (bool).
+    """
+    from datetime import date
+
+    from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+    from .errors import DataError, DataProblem
+    from .registry import load_yaml
+
+    class BuildParams(BaseModel):
+        model_config = ConfigDict(extra="forbid", strict=True)
+        sectors: list[str] | None = None
+        langs: list[str] = ["vi"]
+        as_of: str = "2024-07-18"
+        overview: bool | None = None
+        force: bool = False
+
+        @field_validator("langs")
+        @classmethod
+        def _langs(cls, v: list[str]) -> list[str]:
+            bad = [x for x in v if x not in ("vi", "en")]
+            if bad or not v:
+                raise ValueError(f"languages must be 'vi' or 'en' (got {bad or v})")
+            return v
+
+        @field_validator("as_of", mode="before")
+        @classmethod
+        def _as_of(cls, v):
+            if isinstance(v, date):  # YAML reads an unquoted 2024-07-18 as a date
+                v = v.isoformat()
+            if not isinstance(v, str):
+                raise ValueError("must be an ISO date such as 2024-07-18")
+            date.fromisoformat(v)
+            return v
+
+    shown = str(path)
+    raw = load_yaml(Path(path), shown)
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise DataError([DataProblem(shown, "must be a mapping of parameter names to values")])
+    try:
+        return BuildParams.model_validate(raw).model_dump()
+    except ValidationError as exc:
+        raise DataError([DataProblem(shown, e["msg"].removeprefix("Value error, ") + f" (got {e.get('input')!r})",
+                                     field=".".join(map(str, e["loc"]))) for e in exc.errors()]) from None
+
+
+def _validate_all(data: Path):
+    """Load and validate every data file; raises DataError naming file, row and field."""
+    from .observations import load_observations
+    from .registry import load_registry
+
+    reg = load_registry(data)
+    return reg, load_observations(reg)
+
+
 def briefing_outputs(job: Job) -> list[str]:
     """Paths (relative to a release) that a built briefing consists of."""
     return [f"{job.lang}/{job.name}.html", f"{job.lang}/{job.name}.pdf", f"notebooks/{job.lang}/{job.name}.ipynb"]
@@ -345,7 +486,15 @@ def build(out_dir: Path | str | None = None, sectors: list[str] | None = None, l
     out = Path(out_dir) if out_dir else REPO_ROOT / "outputs"
     data = Path(data_dir) if data_dir else default_data_dir()
     want_overview = (not sectors) if overview is None else overview
-    jobs = plan_light(data, sectors, langs, as_of, want_overview)
+    try:
+        jobs = plan_light(data, sectors, langs, as_of, want_overview)
+    except ParameterError:
+        raise
+    except Exception:
+        # The cheap read could not make sense of the data: let the full validation say why,
+        # naming file, row and field (it raises DataError); anything else is a real bug.
+        _validate_all(data)
+        raise
     for j in jobs:
         j.parameters["data_dir"] = str(data) if data_dir else ""
     pub = Publisher(out)
@@ -353,8 +502,12 @@ def build(out_dir: Path | str | None = None, sectors: list[str] | None = None, l
         pub.clean_stale()
         current = pub.current()
         manifest = read_manifest(current)
-        inputs = {j.key: job_inputs(j.notebook, j.parameters, data, None if j.name == "overview" else j.name)
-                  for j in jobs}
+        try:
+            inputs = {j.key: job_inputs(j.notebook, j.parameters, data, None if j.name == "overview" else j.name)
+                      for j in jobs}
+        except Exception:
+            _validate_all(data)
+            raise
         keys = {k: key_of(v) for k, v in inputs.items()}
         index_inputs = {"files": file_hashes(data_inputs(data, None) + code_inputs()),
                         "environment": environment_fingerprint(), "as_of": as_of, "lang": langs[0]}
@@ -366,11 +519,7 @@ def build(out_dir: Path | str | None = None, sectors: list[str] | None = None, l
             return [Result(j, "unchanged", 0.0) for j in jobs]
 
         # Validate everything before a kernel starts: bad input must leave outputs untouched.
-        from .observations import load_observations
-        from .registry import load_registry
-
-        reg = load_registry(data)
-        obs = load_observations(reg)
+        reg, obs = _validate_all(data)
         titled = plan(reg, [j.name for j in todo if j.name != "overview"] or [], langs, data_dir, as_of,
                       overview=False)
         titles = {j.key: j.title for j in titled}
@@ -390,11 +539,16 @@ def build(out_dir: Path | str | None = None, sectors: list[str] | None = None, l
                 bar.write(f"{'built ' if r.status == 'built' else 'FAILED'} {r.job.key:<24} {r.seconds:5.1f} s"
                           + (f"  {r.error.splitlines()[0]}" if r.error else ""))
 
+        # Longest first (last run's timings; the overview and target-rich sectors when unknown): with a
+        # pool, the short briefings then fill the gaps at the end instead of one long one running alone.
+        previous = manifest.get("briefings", {})
+        todo.sort(key=lambda j: -(previous.get(j.key, {}).get("seconds") or (9.0 if j.name == "overview" else 5.0)))
         results = {r.job.key: r for r in run_jobs(todo, staging, common, workers, done)} if todo else {}
         if bar is not None:
             bar.close()
         for r in results.values():
             entry = {"key": keys[r.job.key], "status": r.status, "seconds": round(r.seconds, 3),
+                     "name": r.job.name, "notebook": r.job.notebook, "lang": r.job.lang,
                      "built_at": common["build_time"], "commit": common["commit"],
                      "parameters": r.job.parameters, "inputs": inputs[r.job.key],
                      "outputs": {o: file_sha256(staging / o) for o in r.outputs if (staging / o).exists()},
@@ -408,7 +562,7 @@ def build(out_dir: Path | str | None = None, sectors: list[str] | None = None, l
         pub.publish(staging, before_swap=lambda: fault_point("publish"))
         all_results = [results.get(j.key) or Result(j, "unchanged", 0.0) for j in jobs]
         pub.log([{"time": common["build_time"], "briefing": r.job.key, "status": r.status,
-                  "seconds": round(r.seconds, 3), "key": keys[r.job.key],
+                  "seconds": round(r.seconds, 3), "stages": r.stages, "key": keys[r.job.key],
                   "inputs": inputs[r.job.key]["files"], "error": r.error} for r in all_results])
         return all_results
 

@@ -15,6 +15,7 @@ EXIT_OK = 0
 EXIT_BRIEFINGS_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_LOCKED = 3
+EXIT_VERIFY_FAILED = 4
 
 
 def _load(args):
@@ -86,11 +87,16 @@ def cmd_build(args) -> int:
     from .build import build
     from .publish import Locked
 
-    langs = tuple(dict.fromkeys(args.lang or ["vi"]))
+    from .build import load_build_params
+
+    p = load_build_params(args.params) if args.params else {}
+    langs = tuple(dict.fromkeys(args.lang or p.get("langs") or ["vi"]))
     try:
-        results = build(args.out, sectors=args.sector, langs=langs, data_dir=args.data_dir or "", as_of=args.as_of,
-                        workers=args.workers, progress=not args.quiet, overview=True if args.overview else None,
-                        force=args.force, wait_seconds=args.wait)
+        results = build(args.out, sectors=args.sector or p.get("sectors"), langs=langs,
+                        data_dir=args.data_dir or "", as_of=args.as_of or p.get("as_of") or "2024-07-18",
+                        workers=args.workers, progress=not args.quiet,
+                        overview=True if args.overview else p.get("overview"),
+                        force=args.force or p.get("force", False), wait_seconds=args.wait)
     except Locked as exc:
         print(f"kg-metrics: {exc}", file=sys.stderr)
         return EXIT_LOCKED
@@ -125,6 +131,22 @@ def cmd_extract(args) -> int:
     return EXIT_OK if unclassified.empty else EXIT_BAD_INPUT
 
 
+def cmd_verify(args) -> int:
+    from pathlib import Path
+
+    from .provenance import REPO_ROOT, verify
+
+    out = Path(args.out) if args.out else REPO_ROOT / "outputs"
+    problems = verify(out)
+    for p in problems:
+        print(p)
+    if problems:
+        print(f"{len(problems)} problem(s): rebuild with `kg-metrics build`", file=sys.stderr)
+        return EXIT_VERIFY_FAILED
+    print(f"verified: every output in {out} matches its manifest and its inputs are unchanged")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kg-metrics", description=__doc__)
     p.add_argument("--data-dir", default=None, help="data directory (default: this clone's data/)")
@@ -140,12 +162,18 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("resolution", help="the resolution as a UTF-8 text file")
     e.add_argument("-o", "--output", help="write the draft CSV here (default: standard output)")
     e.set_defaults(func=cmd_extract)
+    v = sub.add_parser("verify", help="check that published outputs are unaltered and not stale")
+    v.add_argument("--out", default=None, help="output directory (default: this clone's outputs/)")
+    v.set_defaults(func=cmd_verify)
     b = sub.add_parser("build", help="build briefings (HTML + PDF) and outputs/index.html")
     b.add_argument("--sector", action="append", help="build only this sector's briefing (repeatable); "
                    "default: the overview and every sector")
     b.add_argument("--lang", action="append", choices=LANGS, help="language (repeatable; default vi)")
     b.add_argument("--overview", action="store_true", help="with --sector: build the overview too")
-    b.add_argument("--as-of", default="2024-07-18", help="assessment date, ISO (default: the council session)")
+    b.add_argument("--as-of", default=None, help="assessment date, ISO (default: the council session, 2024-07-18)")
+    b.add_argument("--params", default=None, metavar="FILE.yml",
+                   help="YAML file of build parameters (sectors, langs, as_of, overview, force); "
+                        "command-line options take precedence")
     b.add_argument("--out", default=None, help="output directory (default: this clone's outputs/)")
     b.add_argument("--workers", type=int, default=None, help="worker processes (default: one per core)")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
