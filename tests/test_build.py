@@ -102,3 +102,32 @@ def test_provenance_is_stamped(built):
     text = pdf_text(out / "vi" / "tourism.pdf")
     assert re.search(r"[0-9a-f]{64}", text.replace("\n", ""))  # data checksum
     assert "weasyprint" in text and "papermill" in text
+
+
+def test_one_failing_briefing_does_not_stop_the_others(tmp_path, monkeypatch, capsys):
+    import nbformat
+
+    from kg_metrics import build as build_mod, deps
+    from kg_metrics.cli import EXIT_BRIEFINGS_FAILED, main
+
+    nbs = tmp_path / "notebooks"
+    nbs.mkdir()
+    for name in ("overview.ipynb", "sector.ipynb"):
+        nb = nbformat.read(build_mod.NOTEBOOKS_DIR / name, as_version=4)
+        if name == "sector.ipynb":  # an exception in the notebook, for one sector only
+            nb.cells.append(nbformat.v4.new_code_cell(
+                'if sector == "culture_society":\n    raise RuntimeError("boom in culture")'))
+        nbformat.write(nb, nbs / name)
+    monkeypatch.setattr(build_mod, "NOTEBOOKS_DIR", nbs)
+    monkeypatch.setattr(deps, "NOTEBOOKS_DIR", nbs)
+    out = tmp_path / "outputs"
+    rc = main(["build", "--out", str(out), "--quiet", "--sector", "culture_society", "--sector", "admin_reform"])
+    assert rc == EXIT_BRIEFINGS_FAILED
+    assert "FAILED vi/culture_society" in capsys.readouterr().err
+    assert pdf_text(out / "vi" / "admin_reform.pdf")  # the other briefing was built and published
+    page = (out / "vi" / "culture_society.html").read_text(encoding="utf-8")
+    assert "Không tạo được bản tin" in page and "RuntimeError: boom in culture" in page
+    assert re.search(r"cell \d+", page)
+    assert not (out / "vi" / "culture_society.pdf").exists()
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "Lỗi khi tạo" in index and 'href="vi/culture_society.html"' in index

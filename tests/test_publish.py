@@ -132,3 +132,34 @@ def test_a_second_build_refuses_when_told_not_to_wait(site):
         r = run(data, out, "--sector", "tourism", "--wait", "0")
     assert r.returncode == EXIT_LOCKED
     assert "another build is running" in r.stderr
+
+
+def test_verify_passes_after_a_build(site, capsys):
+    from kg_metrics.cli import main
+
+    _, out = site
+    assert main(["verify", "--out", str(out)]) == EXIT_OK
+    assert "verified" in capsys.readouterr().out
+
+
+def test_verify_fails_after_an_output_is_altered(site, capsys):
+    from kg_metrics.cli import EXIT_VERIFY_FAILED, main
+
+    _, out = site
+    pdf = out / "vi" / "culture_society.pdf"
+    pdf.write_bytes(pdf.read_bytes() + b"\n%tampered")
+    assert main(["verify", "--out", str(out)]) == EXIT_VERIFY_FAILED
+    assert "vi/culture_society: output vi/culture_society.pdf was altered after the build" in capsys.readouterr().out
+
+
+def test_verify_reports_stale_briefings_after_an_input_changes(site, capsys):
+    from kg_metrics.cli import EXIT_VERIFY_FAILED, main
+
+    data, out = site
+    f = data / "observations" / "tourism.csv"
+    f.write_text(f.read_text(encoding="utf-8").replace("Sở Du lịch", "Sở Du lịch.", 1), encoding="utf-8")
+    assert main(["verify", "--out", str(out)]) == EXIT_VERIFY_FAILED
+    report = capsys.readouterr().out
+    assert "vi/tourism: stale" in report and "tourism.csv" in report
+    assert "vi/overview: stale" in report
+    assert "vi/culture_society" not in report
