@@ -114,13 +114,18 @@ def stamp(reg, as_of: str) -> dict:
     }
 
 
-def _metadata(job: Job, common: dict) -> dict:
-    from babel.dates import format_date
+def _long_date(iso: str, lang: str) -> str:
+    """An ISO date as the language writes it in full (18 tháng 7, 2024 / 18 July 2024), via Babel."""
     from datetime import date
 
+    from babel.dates import format_date
+
+    return format_date(date.fromisoformat(iso), format="long", locale="vi_VN" if lang == "vi" else "en_GB")
+
+
+def _metadata(job: Job, common: dict) -> dict:
     lang = job.lang
-    loc = "vi_VN" if lang == "vi" else "en_GB"
-    d = lambda iso: format_date(date.fromisoformat(iso), format="long", locale=loc)  # noqa: E731
+    d = lambda iso: _long_date(iso, lang)  # noqa: E731
     res = common[f"resolution_{lang}"] + (f", {d(common['resolution_date'])}")
     params = ", ".join(f"{k}={v!r}" for k, v in job.parameters.items() if v != "")
     return {
@@ -358,7 +363,7 @@ def write_index(out_dir: Path, reg, obs, common: dict, lang: str = "vi") -> Path
                         "status": o["status"], "status_label": o["status_label"], "reason": o["reason"]})
     page = env.get_template("index.html.j2").render(
         lang=lang, L=INDEX_LABELS[lang], csp=CSP, css=css(), build_time=common["build_time"],
-        vintage=common["vintage"], as_of=common["as_of"], commit=common["commit"],
+        vintage=_long_date(common["vintage"], lang), as_of=_long_date(common["as_of"], lang), commit=common["commit"],
         resolution=common[f"resolution_{lang}"], langs=langs, briefings=rows, failures=failures,
         scenario_groups=scenario_groups, targets=targets, data_checksum=common["data_checksum"],
         versions=common["versions"])
