@@ -19,9 +19,8 @@ import json
 
 from .deps import code_inputs, data_inputs, environment_fingerprint, file_hashes, job_inputs, key_of, sector_ids
 from .errors import ParameterError
-from .provenance import REPO_ROOT, file_sha256, git_commit, now_iso, package_versions, tree_sha256
+from .provenance import REPO_ROOT, default_data_dir, file_sha256, git_commit, now_iso, package_versions, tree_sha256
 from .publish import Publisher
-from .registry import default_data_dir
 from .render import CSP, LABELS, css, html_to_pdf, notebook_to_html, write_atomic
 
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
@@ -173,12 +172,20 @@ def _start_kernel():
 
 
 def warm_worker() -> None:
-    """Pool initializer: boot this worker's first kernel while the worker imports the rest."""
+    """Pool initializer: boot this worker's first kernel, and while it boots (another process) load
+    what every job needs here: papermill, the HTML exporter's templates, WeasyPrint and its fonts."""
     global _spare_kernel
     try:
         _spare_kernel = _start_kernel()
     except Exception:  # a failed warm start only costs time: the job starts its own kernel
         _spare_kernel = None
+    import papermill  # noqa: F401
+
+    from .render import _exporter
+
+    _exporter()
+    html_to_pdf('<!DOCTYPE html><html><head><meta charset="utf-8"><style>html{font-family:"DejaVu Sans"}'
+                "</style></head><body><p>Kiên Giang 6,56%</p></body></html>")
 
 
 def _stop_kernel(km) -> None:

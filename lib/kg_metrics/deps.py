@@ -71,8 +71,19 @@ def _rel(p: Path) -> str:
         return str(p)
 
 
+@lru_cache(maxsize=4096)
+def _sha256_of(path: str, size: int, mtime_ns: int) -> str:
+    # One build hashes the same code files for every briefing: hash each (path, size, mtime) once.
+    return file_sha256(Path(path))
+
+
 def file_hashes(paths: list[Path]) -> dict[str, str]:
-    return {_rel(p): file_sha256(p) for p in paths}
+    """Content hashes of ``paths``, keyed by their path relative to the clone."""
+    out = {}
+    for p in paths:
+        st = p.stat()
+        out[_rel(p)] = _sha256_of(str(p), st.st_size, st.st_mtime_ns)
+    return out
 
 
 def job_inputs(notebook: str, parameters: dict, data_dir: Path, sector: str | None) -> dict:

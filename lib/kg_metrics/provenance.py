@@ -2,12 +2,19 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def default_data_dir() -> Path:
+    """``$KG_METRICS_DATA_DIR`` if set, else the ``data/`` folder of this clone."""
+    env = os.environ.get("KG_METRICS_DATA_DIR")
+    return Path(env) if env else REPO_ROOT / "data"
 #: Packages whose versions are stamped on every briefing.
 STAMPED_PACKAGES = ("kg_metrics", "pandas", "matplotlib", "papermill", "nbconvert", "nbclient", "ipykernel",
                     "weasyprint", "babel", "pydantic")

@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from .errors import DataError, DataProblem
+from .provenance import default_data_dir  # noqa: F401  (re-exported: where the data lives)
 from .format import NumberParseError, parse_number
 from .periods import parse_period
 from .resolution import Resolution, load_resolution, numbers_in, parse_ref
@@ -38,12 +39,6 @@ COMPARATOR_WORDS = {
 }
 TARGET_PERIOD_KINDS = ("H2", "FY")
 _SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
-
-
-def default_data_dir() -> Path:
-    """``$KG_METRICS_DATA_DIR`` if set, else the ``data/`` folder of this clone."""
-    env = os.environ.get("KG_METRICS_DATA_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "data"
 
 
 # --------------------------------------------------------------------------- catalog
