@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import os
+import subprocess
 import sys
 import time
 import traceback
@@ -162,7 +163,9 @@ def _start_kernel():
     km = KernelManager(kernel_name="python3")
     # papermill (nbclient) drives the kernel asynchronously; give it an async client class.
     km.client_class = "jupyter_client.asynchronous.AsyncKernelClient"
-    km.start_kernel(cwd=str(NOTEBOOKS_DIR))
+    # The kernel's own log lines (transport warnings, shutdown chatter) would drown the build's
+    # messages; notebook errors reach us through papermill, not through the kernel's stderr.
+    km.start_kernel(cwd=str(NOTEBOOKS_DIR), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     kc = BlockingKernelClient()
     kc.load_connection_info(km.get_connection_info())
     kc.start_channels()
@@ -543,7 +546,8 @@ def build(out_dir: Path | str | None = None, sectors: list[str] | None = None, l
         if progress and todo:
             from tqdm import tqdm
 
-            bar = tqdm(total=len(todo), desc="briefings", unit="briefing", leave=True)
+            # disable=None: a bar on a terminal only; logs (cron, CI) get the one line per briefing below.
+            bar = tqdm(total=len(todo), desc="briefings", unit="briefing", leave=True, disable=None)
 
         def done(r: Result) -> None:
             if bar is not None:
