@@ -63,10 +63,16 @@ class Job:
     lang: str
     parameters: dict
     title: str
+    scenario: str = ""  # a scenario name in data/scenarios, or "" for the plain briefing
+
+    @property
+    def prefix(self) -> str:
+        """Where this briefing's files go inside a release: '' or 'scenarios/<name>/'."""
+        return f"scenarios/{self.scenario}/" if self.scenario else ""
 
     @property
     def key(self) -> str:
-        return f"{self.lang}/{self.name}"
+        return f"{self.prefix}{self.lang}/{self.name}"
 
 
 @dataclass
@@ -77,25 +83,6 @@ class Result:
     error: str = ""
     outputs: list[str] = field(default_factory=list)
     stages: dict[str, float] = field(default_factory=dict)  # seconds per stage: execute, html, pdf, write
-
-
-def plan(reg, sectors: list[str] | None = None, langs: tuple[str, ...] = ("vi",), data_dir: str = "",
-         as_of: str = "2024-07-18", overview: bool = True) -> list[Job]:
-    """The briefings to build: the overview and one per sector (or the chosen ones), per language."""
-    from .params import validate_parameters
-
-    chosen = [s for s in reg.sector_ids if s != "economy"] if not sectors else list(sectors)
-    jobs = []
-    for lang in langs:
-        if overview:
-            p = validate_parameters(None, lang, data_dir, as_of, notebook="overview", registry=reg)
-            jobs.append(Job("overview", "overview.ipynb", lang, {k: p[k] for k in ("lang", "data_dir", "as_of")},
-                            OVERVIEW_TITLE[lang]))
-        for s in chosen:
-            p = validate_parameters(s, lang, data_dir, as_of, notebook="sector", registry=reg)
-            jobs.append(Job(s, "sector.ipynb", lang, {k: p[k] for k in ("sector", "lang", "data_dir", "as_of")},
-                            reg.sector_name(s, lang)))
-    return jobs
 
 
 def stamp(reg, as_of: str) -> dict:
@@ -133,7 +120,7 @@ def _metadata(job: Job, common: dict) -> dict:
         "resolution": res, "as_of": d(common["as_of"]), "vintage": d(common["vintage"]),
         "labels": LABELS[lang], "commit": common["commit"], "data_checksum": common["data_checksum"],
         "build_time": common["build_time"], "versions": common["versions"], "notebook": f"notebooks/{job.notebook}",
-        "parameters_text": f"({params})", "css": css(), "csp": CSP,
+        "parameters_text": f"({params})", "css": css(), "csp": CSP, "scenario": job.scenario,
     }
 
 
@@ -241,8 +228,7 @@ def run_job(job: Job, out_dir: str, common: dict, prestart_next: bool = False) -
 
     t0 = time.perf_counter()
     out = Path(out_dir)
-    html_path, pdf_path = out / job.lang / f"{job.name}.html", out / job.lang / f"{job.name}.pdf"
-    nb_path = out / "notebooks" / job.lang / f"{job.name}.ipynb"
+    html_path, pdf_path, nb_path = (out / rel for rel in briefing_outputs(job))
     stages: dict[str, float] = {}
 
     def lap(name: str, since: float) -> float:
@@ -447,8 +433,10 @@ def _validate_all(data: Path):
 
 
 def briefing_outputs(job: Job) -> list[str]:
-    """Paths (relative to a release) that a built briefing consists of."""
-    return [f"{job.lang}/{job.name}.html", f"{job.lang}/{job.name}.pdf", f"notebooks/{job.lang}/{job.name}.ipynb"]
+    """Paths (relative to a release) that a built briefing consists of: HTML, PDF, executed notebook."""
+    p = job.prefix
+    return [f"{p}{job.lang}/{job.name}.html", f"{p}{job.lang}/{job.name}.pdf",
+            f"{p}notebooks/{job.lang}/{job.name}.ipynb"]
 
 
 def read_manifest(release: Path | None) -> dict:
@@ -468,7 +456,7 @@ def is_fresh(job: Job, key: str, manifest: dict, release: Path | None) -> bool:
 
 
 def plan_light(data_dir: Path, sectors: list[str] | None, langs: tuple[str, ...], as_of: str,
-               overview: bool) -> list[Job]:
+               overview: bool, scenario: str = "") -> list[Job]:
     """The jobs to consider, from a cheap read of sectors.csv (validated in full before any work)."""
     from .params import validate_parameters
 
@@ -478,20 +466,27 @@ def plan_light(data_dir: Path, sectors: list[str] | None, langs: tuple[str, ...]
     if unknown:
         raise ParameterError(f"unknown sector(s) {', '.join(map(repr, unknown))}; valid: "
                              + ", ".join(s for s in known if s != "economy"))
+    if scenario:
+        from .scenarios import scenario_files
+
+        scenario_files(data_dir, scenario)  # raises ParameterError listing the scenarios there are
+    extra = {"scenario": scenario} if scenario else {}  # plain briefings keep their parameters (and keys)
     jobs = []
     for lang in langs:
         validate_parameters(None, lang, "", as_of, notebook="overview")  # type and value checks, no data load
         if overview:
-            jobs.append(Job("overview", "overview.ipynb", lang, {"lang": lang, "data_dir": "", "as_of": as_of}, ""))
+            jobs.append(Job("overview", "overview.ipynb", lang,
+                            {"lang": lang, "data_dir": "", "as_of": as_of, **extra}, "", scenario))
         for sec in chosen:
-            jobs.append(Job(sec, "sector.ipynb", lang, {"sector": sec, "lang": lang, "data_dir": "", "as_of": as_of},
-                            ""))
+            jobs.append(Job(sec, "sector.ipynb", lang,
+                            {"sector": sec, "lang": lang, "data_dir": "", "as_of": as_of, **extra}, "", scenario))
     return jobs
 
 
 def build(out_dir: Path | str | None = None, sectors: list[str] | None = None, langs: tuple[str, ...] = ("vi",),
           data_dir: str = "", as_of: str = "2024-07-18", workers: int | None = None, progress: bool = True,
-          overview: bool | None = None, force: bool = False, wait_seconds: float = 600) -> list[Result]:
+          overview: bool | None = None, force: bool = False, wait_seconds: float = 600,
+          scenario: str = "") -> list[Result]:
     """Build the chosen briefings and the index into ``out_dir`` (default ``outputs/``), incrementally.
 
     Only briefings whose inputs changed are rebuilt (``force`` rebuilds all); when nothing
@@ -502,7 +497,7 @@ def build(out_dir: Path | str | None = None, sectors: list[str] | None = None, l
     data = Path(data_dir) if data_dir else default_data_dir()
     want_overview = (not sectors) if overview is None else overview
     try:
-        jobs = plan_light(data, sectors, langs, as_of, want_overview)
+        jobs = plan_light(data, sectors, langs, as_of, want_overview, scenario)
     except ParameterError:
         raise
     except Exception:
@@ -518,8 +513,13 @@ def build(out_dir: Path | str | None = None, sectors: list[str] | None = None, l
         current = pub.current()
         manifest = read_manifest(current)
         try:
-            inputs = {j.key: job_inputs(j.notebook, j.parameters, data, None if j.name == "overview" else j.name)
-                      for j in jobs}
+            extra_files = []
+            if scenario:
+                from .scenarios import scenario_files
+
+                extra_files = scenario_files(data, scenario)
+            inputs = {j.key: job_inputs(j.notebook, j.parameters, data, None if j.name == "overview" else j.name,
+                                        extra_files) for j in jobs}
         except Exception:
             _validate_all(data)
             raise
@@ -528,18 +528,17 @@ def build(out_dir: Path | str | None = None, sectors: list[str] | None = None, l
                         "environment": environment_fingerprint(), "as_of": as_of, "lang": langs[0]}
         index_key = key_of(index_inputs)
         todo = [j for j in jobs if force or not is_fresh(j, keys[j.key], manifest, current)]
-        index_fresh = (current is not None and manifest.get("index", {}).get("key") == index_key
+        # The index lists every briefing of the release: rebuilt whenever one is rebuilt, or its inputs change.
+        index_fresh = (not todo and current is not None and manifest.get("index", {}).get("key") == index_key
                        and (current / "index.html").exists())
         if not todo and index_fresh:
             return [Result(j, "unchanged", 0.0) for j in jobs]
 
         # Validate everything before a kernel starts: bad input must leave outputs untouched.
         reg, obs = _validate_all(data)
-        titled = plan(reg, [j.name for j in todo if j.name != "overview"] or [], langs, data_dir, as_of,
-                      overview=False)
-        titles = {j.key: j.title for j in titled}
         todo = [Job(j.name, j.notebook, j.lang, j.parameters,
-                    OVERVIEW_TITLE[j.lang] if j.name == "overview" else titles[j.key]) for j in todo]
+                    OVERVIEW_TITLE[j.lang] if j.name == "overview" else reg.sector_name(j.name, j.lang), j.scenario)
+                for j in todo]
         common = stamp(reg, as_of)
         staging = pub.stage()
         bar = None

@@ -96,7 +96,8 @@ def cmd_build(args) -> int:
                         data_dir=args.data_dir or "", as_of=args.as_of or p.get("as_of") or "2024-07-18",
                         workers=args.workers, progress=not args.quiet,
                         overview=True if args.overview else p.get("overview"),
-                        force=args.force or p.get("force", False), wait_seconds=args.wait)
+                        force=args.force or p.get("force", False), wait_seconds=args.wait,
+                        scenario=args.scenario or "")
     except Locked as exc:
         print(f"kg-metrics: {exc}", file=sys.stderr)
         return EXIT_LOCKED
@@ -170,6 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "default: the overview and every sector")
     b.add_argument("--lang", action="append", choices=LANGS, help="language (repeatable; default vi)")
     b.add_argument("--overview", action="store_true", help="with --sector: build the overview too")
+    b.add_argument("--scenario", default=None, metavar="NAME",
+                   help="build under a scenario of data/scenarios (e.g. low, high) into outputs/scenarios/NAME/")
     b.add_argument("--as-of", default=None, help="assessment date, ISO (default: the council session, 2024-07-18)")
     b.add_argument("--params", default=None, metavar="FILE.yml",
                    help="YAML file of build parameters (sectors, langs, as_of, overview, force); "

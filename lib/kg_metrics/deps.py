@@ -86,9 +86,13 @@ def file_hashes(paths: list[Path]) -> dict[str, str]:
     return out
 
 
-def job_inputs(notebook: str, parameters: dict, data_dir: Path, sector: str | None) -> dict:
-    """Every input of one briefing with its hash: files, parameters and the environment."""
-    files = data_inputs(data_dir, sector) + code_inputs() + [NOTEBOOKS_DIR / notebook]
+def job_inputs(notebook: str, parameters: dict, data_dir: Path, sector: str | None,
+               extra_files: list[Path] | None = None) -> dict:
+    """Every input of one briefing with its hash: files, parameters and the environment.
+
+    ``extra_files``: further files it reads, e.g. a scenario file for a scenario briefing.
+    """
+    files = data_inputs(data_dir, sector) + code_inputs() + [NOTEBOOKS_DIR / notebook] + list(extra_files or [])
     return {"files": file_hashes(files),
             "parameters": json.dumps(parameters, sort_keys=True, ensure_ascii=False),
             "environment": environment_fingerprint()}
