@@ -30,8 +30,8 @@ def built(tmp_path_factory):
 
 def test_every_requested_briefing_is_built(built):
     out, results = built
-    assert [r.status for r in results] == ["built"] * 4, [r.error for r in results]
-    for key in ("vi/overview", "vi/tourism", "vi/culture_society", "en/tourism"):
+    assert [r.status for r in results] == ["built"] * 5, [r.error for r in results]
+    for key in ("vi/overview", "vi/backtest", "vi/tourism", "vi/culture_society", "en/tourism"):
         assert (out / f"{key}.html").stat().st_size > 2000
         assert (out / f"{key}.pdf").read_bytes().startswith(b"%PDF")
         assert (out / "notebooks" / f"{key}.ipynb").exists()

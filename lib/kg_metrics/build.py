@@ -38,6 +38,9 @@ AUTHORITY = {"vi": "Hội đồng nhân dân tỉnh Kiên Giang", "en": "Kiên G
 KIND = {"vi": "Báo cáo phân tích chỉ tiêu Nghị quyết giữa năm 2024", "en": "Briefing on the mid-year 2024 resolution"}
 PERIOD = {"vi": "6 tháng cuối năm và cả năm 2024", "en": "H2 and full year 2024"}
 OVERVIEW_TITLE = {"vi": "Tổng quan", "en": "Overview"}
+BACKTEST_TITLE = {"vi": "Đối chiếu với kết quả thực hiện năm 2024", "en": "Backtest against the 2024 outturn"}
+#: Briefings that read every data file (not one sector's), with their titles.
+WHOLE_DATA_BRIEFINGS = {"overview": OVERVIEW_TITLE, "backtest": BACKTEST_TITLE}
 INDEX_LABELS = {
     "vi": dict(title="Bản tin phân tích Nghị quyết HĐND tỉnh Kiên Giang, 18/7/2024", authority=AUTHORITY["vi"],
                built="Thời điểm tạo", vintage="Số liệu đến ngày", as_of="Đánh giá tại ngày", commit="Phiên bản mã",
@@ -136,16 +139,42 @@ def fault_point(stage: str) -> None:
         os.killpg(os.getpgrp(), signal.SIGKILL)
 
 
-#: Imported into each pre-started kernel while the worker renders the previous briefing.
+#: Imported into each new kernel as soon as it starts, before any notebook reaches it.
 WARM_UP_CODE = "import kg_metrics.report"
+#: Run in a reused kernel before the next briefing: an empty user namespace, the execution counter
+#: back at 1, matplotlib's defaults restored. Library modules stay imported, which is the point.
+RESET_CODE = ("get_ipython().run_line_magic('reset', '-f')\n"
+              "import matplotlib as _m; _m.rcdefaults(); del _m\n"
+              "get_ipython().execution_count = 1")
+#: Briefings one kernel may serve before it is replaced anyway (bounds any slow leak).
+KERNEL_REUSE_LIMIT = 12
 
-_spare_kernel = None  # this worker's pre-started kernel (a jupyter_client KernelManager), if any
+_kernel = None  # this worker's kernel (a jupyter_client KernelManager), kept between briefings
+_kernel_uses = 0
+
+
+def reuse_kernels() -> bool:
+    """Whether workers keep one kernel across briefings (default) or start one per briefing.
+
+    ``KG_METRICS_FRESH_KERNELS=1`` asks for a fresh kernel per briefing: slower, fully isolated.
+    """
+    return os.environ.get("KG_METRICS_FRESH_KERNELS", "") not in ("1", "true", "yes")
+
+
+def _send(km, code: str) -> None:
+    """Queue ``code`` in the kernel without waiting; it runs before anything sent later."""
+    from jupyter_client.blocking import BlockingKernelClient
+
+    kc = BlockingKernelClient()
+    kc.load_connection_info(km.get_connection_info())
+    kc.start_channels()
+    kc.execute(code, silent=True, store_history=False)
+    kc.stop_channels()
 
 
 def _start_kernel():
     """Start a kernel and queue the library import in it; returns without waiting for either."""
     from jupyter_client import KernelManager
-    from jupyter_client.blocking import BlockingKernelClient
 
     km = KernelManager(kernel_name="python3")
     # papermill (nbclient) drives the kernel asynchronously; give it an async client class.
@@ -153,29 +182,8 @@ def _start_kernel():
     # The kernel's own log lines (transport warnings, shutdown chatter) would drown the build's
     # messages; notebook errors reach us through papermill, not through the kernel's stderr.
     km.start_kernel(cwd=str(NOTEBOOKS_DIR), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    kc = BlockingKernelClient()
-    kc.load_connection_info(km.get_connection_info())
-    kc.start_channels()
-    kc.execute(WARM_UP_CODE, silent=True, store_history=False)  # queued; runs before the notebook's cells
-    kc.stop_channels()
+    _send(km, WARM_UP_CODE)
     return km
-
-
-def warm_worker() -> None:
-    """Pool initializer: boot this worker's first kernel, and while it boots (another process) load
-    what every job needs here: papermill, the HTML exporter's templates, WeasyPrint and its fonts."""
-    global _spare_kernel
-    try:
-        _spare_kernel = _start_kernel()
-    except Exception:  # a failed warm start only costs time: the job starts its own kernel
-        _spare_kernel = None
-    import papermill  # noqa: F401
-
-    from .render import _exporter
-
-    _exporter()
-    html_to_pdf('<!DOCTYPE html><html><head><meta charset="utf-8"><style>html{font-family:"DejaVu Sans"}'
-                "</style></head><body><p>Kiên Giang 6,56%</p></body></html>")
 
 
 def _stop_kernel(km) -> None:
@@ -185,44 +193,83 @@ def _stop_kernel(km) -> None:
         pass
 
 
-def _execute(job: Job, prestart_next: bool = False):
-    """Run the job's notebook with papermill on a pre-started kernel when there is one.
-
-    A kernel that fails to start (port races under parallel start-up) is retried.
-    """
+def warm_worker() -> None:
+    """Pool initializer: start this worker's kernel, and while it boots (another process) load what
+    every job needs here: papermill, the HTML exporter's templates, WeasyPrint and its fonts."""
     import atexit
 
+    global _kernel, _kernel_uses
+    try:
+        _kernel, _kernel_uses = _start_kernel(), 0
+        atexit.register(lambda: _kernel is not None and _stop_kernel(_kernel))
+    except Exception:  # a failed warm start only costs time: the job starts its own kernel
+        _kernel = None
+    import papermill  # noqa: F401
+
+    from .render import _exporter
+
+    _exporter()
+    html_to_pdf('<!DOCTYPE html><html><head><meta charset="utf-8"><style>html{font-family:"DejaVu Sans"}'
+                "</style></head><body><p>Kiên Giang 6,56%</p></body></html>")
+
+
+def _take_kernel():
+    """This worker's kernel, reset for a new briefing, or a new one."""
+    global _kernel, _kernel_uses
+    km, _kernel = _kernel, None
+    if km is not None and (not km.is_alive() or not reuse_kernels() or _kernel_uses >= KERNEL_REUSE_LIMIT):
+        _stop_kernel(km)
+        km = None
+    if km is None:
+        _kernel_uses = 0
+        return _start_kernel()
+    if _kernel_uses > 0:
+        _send(km, RESET_CODE)
+    return km
+
+
+def _execute(job: Job, keep_kernel: bool = False):
+    """Run the job's notebook with papermill on this worker's kernel (see :func:`reuse_kernels`).
+
+    ``keep_kernel``: more briefings will follow in this worker, so keep (or pre-start) a kernel for
+    them. A kernel that fails to start (port races under parallel start-up) is retried; after a
+    failed notebook the kernel is discarded, never reused.
+    """
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    global _spare_kernel
+    global _kernel, _kernel_uses
     last: Exception | None = None
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
-        km, _spare_kernel = _spare_kernel, None
+        km = None
         try:
-            if km is None or not km.is_alive():
-                km = _start_kernel()
-            try:
-                return pm.execute_notebook(str(NOTEBOOKS_DIR / job.notebook), None, parameters=job.parameters,
-                                           kernel_name="python3", progress_bar=False, log_output=False,
-                                           cwd=str(NOTEBOOKS_DIR), km=km)
-            finally:
+            km = _take_kernel()
+            nb = pm.execute_notebook(str(NOTEBOOKS_DIR / job.notebook), None, parameters=job.parameters,
+                                     kernel_name="python3", progress_bar=False, log_output=False,
+                                     cwd=str(NOTEBOOKS_DIR), km=km)
+            if keep_kernel and reuse_kernels():
+                _kernel, _kernel_uses = km, _kernel_uses + 1
+            else:
                 _stop_kernel(km)
-                if prestart_next:  # boots while this worker renders HTML and PDF
-                    _spare_kernel = _start_kernel()
-                    atexit.register(lambda k=_spare_kernel: _stop_kernel(k))
+                if keep_kernel:  # fresh kernels: start the next one now, it boots while we render
+                    _kernel, _kernel_uses = _start_kernel(), 0
+            return nb
         except PapermillExecutionError:
+            if km is not None:
+                _stop_kernel(km)
             raise  # the notebook itself failed: retrying would fail the same way
         except (RuntimeError, TimeoutError, OSError) as exc:  # kernel died or did not start in time
+            if km is not None:
+                _stop_kernel(km)
             last = exc
             time.sleep(0.2 * attempt)
     raise RuntimeError(f"the kernel did not start after {KERNEL_START_ATTEMPTS} attempts: {last}")
 
 
-def run_job(job: Job, out_dir: str, common: dict, prestart_next: bool = False) -> Result:
+def run_job(job: Job, out_dir: str, common: dict, keep_kernel: bool = False) -> Result:
     """Execute, render and write one briefing (runs in a worker process).
 
-    ``prestart_next``: boot a kernel for this worker's next briefing as soon as this one has executed.
+    ``keep_kernel``: this worker will run another briefing after this one (see :func:`_execute`).
     """
     import nbformat
 
@@ -237,7 +284,7 @@ def run_job(job: Job, out_dir: str, common: dict, prestart_next: bool = False) -
         return now
 
     try:
-        nb = _execute(job, prestart_next)
+        nb = _execute(job, keep_kernel)
         t = lap("execute", t0)
         fault_point("execute")
         nb.metadata["kg_metrics"] = _metadata(job, common)
@@ -296,12 +343,12 @@ def run_jobs(jobs: list[Job], out_dir: Path, common: dict, workers: int | None =
     results: dict[str, Result] = {}
     if workers == 1:
         for i, j in enumerate(jobs):
-            results[j.key] = r = run_job(j, str(out_dir), common, prestart_next=i < len(jobs) - 1)
+            results[j.key] = r = run_job(j, str(out_dir), common, keep_kernel=i < len(jobs) - 1)
             if on_done:
                 on_done(r)
     else:
         # Jobs are taken in order, so job i is followed in some worker by another job
-        # exactly when i < n − workers: only those pre-start a kernel for the next one.
+        # exactly when i < n − workers: only those keep a kernel for the next one.
         with ProcessPoolExecutor(max_workers=workers, initializer=warm_worker) as pool:
             futures = {pool.submit(run_job, j, str(out_dir), common, i < len(jobs) - workers): j
                        for i, j in enumerate(jobs)}
@@ -329,7 +376,7 @@ def write_index(out_dir: Path, reg, obs, common: dict, lang: str = "vi") -> Path
                       autoescape=select_autoescape(["html", "j2"]))
     langs = sorted({p.parent.name for p in out_dir.glob("*/*.html") if p.parent.name in ("vi", "en")},
                    key=lambda x: (x != "vi", x)) or [lang]
-    names = ["overview"] + [s for s in reg.sector_ids if s != "economy"]
+    names = ["overview"] + [s for s in reg.sector_ids if s != "economy"] + ["backtest"]
     rows = []
     for n in names:
         by = {}
@@ -339,7 +386,7 @@ def write_index(out_dir: Path, reg, obs, common: dict, lang: str = "vi") -> Path
                 failed = not (out_dir / lg / f"{n}.pdf").exists()
                 by[lg] = {"html": f"{lg}/{n}.html", "pdf": f"{lg}/{n}.pdf", "failed": failed}
         if by:
-            title = OVERVIEW_TITLE[lang] if n == "overview" else reg.sector_name(n, lang)
+            title = WHOLE_DATA_BRIEFINGS[n][lang] if n in WHOLE_DATA_BRIEFINGS else reg.sector_name(n, lang)
             rows.append({"title": title, "by_lang": by})
     failures = [{"title": r["title"] + f" ({lg})", "href": b["html"]} for r in rows for lg, b in r["by_lang"].items()
                 if b["failed"]]
@@ -477,6 +524,8 @@ def plan_light(data_dir: Path, sectors: list[str] | None, langs: tuple[str, ...]
         if overview:
             jobs.append(Job("overview", "overview.ipynb", lang,
                             {"lang": lang, "data_dir": "", "as_of": as_of, **extra}, "", scenario))
+            if not scenario:  # the backtest compares the July assessment with what happened: no scenario
+                jobs.append(Job("backtest", "backtest.ipynb", lang, {"lang": lang, "data_dir": ""}, ""))
         for sec in chosen:
             jobs.append(Job(sec, "sector.ipynb", lang,
                             {"sector": sec, "lang": lang, "data_dir": "", "as_of": as_of, **extra}, "", scenario))
@@ -518,8 +567,9 @@ def build(out_dir: Path | str | None = None, sectors: list[str] | None = None, l
                 from .scenarios import scenario_files
 
                 extra_files = scenario_files(data, scenario)
-            inputs = {j.key: job_inputs(j.notebook, j.parameters, data, None if j.name == "overview" else j.name,
-                                        extra_files) for j in jobs}
+            inputs = {j.key: job_inputs(j.notebook, j.parameters, data,
+                                        None if j.name in WHOLE_DATA_BRIEFINGS else j.name, extra_files)
+                      for j in jobs}
         except Exception:
             _validate_all(data)
             raise
@@ -537,7 +587,8 @@ def build(out_dir: Path | str | None = None, sectors: list[str] | None = None, l
         # Validate everything before a kernel starts: bad input must leave outputs untouched.
         reg, obs = _validate_all(data)
         todo = [Job(j.name, j.notebook, j.lang, j.parameters,
-                    OVERVIEW_TITLE[j.lang] if j.name == "overview" else reg.sector_name(j.name, j.lang), j.scenario)
+                    WHOLE_DATA_BRIEFINGS[j.name][j.lang] if j.name in WHOLE_DATA_BRIEFINGS
+                    else reg.sector_name(j.name, j.lang), j.scenario)
                 for j in todo]
         common = stamp(reg, as_of)
         staging = pub.stage()

@@ -91,8 +91,13 @@ def verify(out_dir: Path) -> list[str]:
         data = Path(params.get("data_dir") or (REPO_ROOT / "data"))
         recorded = entry.get("inputs", {})
         try:
-            now = job_inputs(entry["notebook"], params, data, None if entry["name"] == "overview" else entry["name"])
-        except (OSError, KeyError, ValueError) as exc:
+            from .build import WHOLE_DATA_BRIEFINGS
+            from .scenarios import scenario_files
+
+            extra = scenario_files(data, params["scenario"]) if params.get("scenario") else []
+            now = job_inputs(entry["notebook"], params, data,
+                             None if entry["name"] in WHOLE_DATA_BRIEFINGS else entry["name"], extra)
+        except (OSError, KeyError, ValueError) as exc:  # ParameterError is a ValueError
             problems.append(f"{key}: inputs cannot be read: {exc}")
             continue
         if key_of(now) != entry.get("key"):
