@@ -131,3 +131,19 @@ def test_one_failing_briefing_does_not_stop_the_others(tmp_path, monkeypatch, ca
     assert not (out / "vi" / "culture_society.pdf").exists()
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "Lỗi khi tạo" in index and 'href="vi/culture_society.html"' in index
+
+
+def test_scenario_packs_are_labelled_linked_and_baseline_reproduces_the_plain_numbers(built):
+    out, _ = built
+    low = build(out, sectors=["tourism"], langs=("vi",), scenario="low", progress=False)
+    base = build(out, sectors=["tourism"], langs=("vi",), scenario="baseline", progress=False)
+    assert [r.status for r in low + base] == ["built", "built"]
+    assert "Kịch bản: low" in pdf_text(out / "scenarios" / "low" / "vi" / "tourism.pdf")
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="scenarios/low/vi/tourism.html"' in index and 'href="scenarios/baseline/vi/tourism.pdf"' in index
+
+    def fact_tables(path: Path) -> list[str]:
+        return re.findall(r'<table class="kg kg-facts">.*?</table>', path.read_text(encoding="utf-8"), flags=re.S)
+
+    plain = fact_tables(out / "vi" / "tourism.html")
+    assert plain and fact_tables(out / "scenarios" / "baseline" / "vi" / "tourism.html") == plain

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Mapping
 
 import pandas as pd
 
@@ -50,13 +50,18 @@ def h2_share_history(obs: pd.DataFrame, indicator: str, before_year: int,
 
 
 def assess_targets(reg: Registry, obs: pd.DataFrame, as_of: str = RESOLUTION_AS_OF, lang: str = "vi",
-                   thresholds: Thresholds = THRESHOLDS) -> pd.DataFrame:
-    """Assess every target of the registry with the figures known at ``as_of`` (ISO date)."""
-    rows = [_assess_one(t, reg, obs, as_of, lang, thresholds) for t in reg.targets.to_dict("records")]
+                   thresholds: Thresholds = THRESHOLDS, h1_weights: Mapping[str, float] | None = None
+                   ) -> pd.DataFrame:
+    """Assess every target of the registry with the figures known at ``as_of`` (ISO date).
+
+    ``h1_weights``: w₁ per indicator, instead of H1 / year of the base year (a scenario's override).
+    """
+    rows = [_assess_one(t, reg, obs, as_of, lang, thresholds, h1_weights or {}) for t in reg.targets.to_dict("records")]
     return pd.DataFrame(rows)
 
 
-def _assess_one(t: dict, reg: Registry, obs: pd.DataFrame, as_of: str, lang: str, th: Thresholds) -> dict:
+def _assess_one(t: dict, reg: Registry, obs: pd.DataFrame, as_of: str, lang: str, th: Thresholds,
+                h1_weights: Mapping[str, float] | None = None) -> dict:
     ind, measure, period = t["indicator"], t["measure"], t["period"]
     y = parse_period(period).year
     b = y - 1
@@ -98,9 +103,11 @@ def _assess_one(t: dict, reg: Registry, obs: pd.DataFrame, as_of: str, lang: str
         g_h1 = _val(get(f"H1-{y}", "growth_yoy_pct"))
         if base_h1 is not None and base_fy is not None:
             out["h1_weight"] = growth.h1_weight(base_h1, base_fy)
+        if (h1_weights or {}).get(ind) is not None:
+            out["h1_weight"] = float(h1_weights[ind])
         if half == "H2":
             required = target
-        elif g_h1 is not None and base_h2 is not None:
+        elif g_h1 is not None and not math.isnan(out["h1_weight"]):
             required = growth.required_h2_growth(target, g_h1, out["h1_weight"])
         for key, v in (("pace", g_h1), ("base_h1", base_h1), ("base_fy", base_fy)):
             if v is None:
@@ -189,10 +196,12 @@ def executive_summary(assessed: pd.DataFrame, reg: Registry, lang: str = "vi") -
     return pd.DataFrame(rows, columns=headers)
 
 
-def grdp_requirement(reg: Registry, obs: pd.DataFrame, year: int = 2024, as_of: str = RESOLUTION_AS_OF) -> dict:
+def grdp_requirement(reg: Registry, obs: pd.DataFrame, year: int = 2024, as_of: str = RESOLUTION_AS_OF,
+                     h1_weight: float | None = None) -> dict:
     """The required H2 GRDP growth and every input it comes from (value, status, source).
 
-    g₂ = (g − w₁·g₁) / (1 − w₁), with w₁ = GRDP H1 (year−1) / GRDP (year−1) at 2010 prices.
+    g₂ = (g − w₁·g₁) / (1 − w₁), with w₁ = GRDP H1 (year−1) / GRDP (year−1) at 2010 prices, or
+    ``h1_weight`` when given (a scenario's override; ``h1_weight_data`` keeps the data's).
     """
     t = reg.targets[(reg.targets["indicator"] == "grdp") & (reg.targets["period"] == f"FY-{year}")].iloc[0]
     h2 = reg.targets[(reg.targets["indicator"] == "grdp") & (reg.targets["period"] == f"H2-{year}")]
@@ -201,14 +210,15 @@ def grdp_requirement(reg: Registry, obs: pd.DataFrame, year: int = 2024, as_of: 
     bf = lookup(obs, "grdp", f"FY-{year - 1}", as_of=as_of)
     if g1 is None or b1 is None or bf is None:
         return {"required_h2_growth_pct": None, "target_growth_pct": float(t["value"])}
-    w1 = growth.h1_weight(b1["value"], bf["value"])
+    w1_data = growth.h1_weight(b1["value"], bf["value"])
+    w1 = w1_data if h1_weight is None else float(h1_weight)
     return {
         "target_growth_pct": float(t["value"]),
         "resolution_h2_growth_pct": float(h2["value"].iloc[0]) if len(h2) else None,
         "h1_growth_pct": float(g1["value"]), "h1_growth": g1,
         "base_h1_bn_vnd": float(b1["value"]), "base_h1": b1,
         "base_fy_bn_vnd": float(bf["value"]), "base_fy": bf,
-        "h1_weight": w1,
+        "h1_weight": w1, "h1_weight_data": w1_data, "h1_weight_overridden": h1_weight is not None,
         "required_h2_growth_pct": growth.required_h2_growth(float(t["value"]), float(g1["value"]), w1),
     }
 

@@ -392,10 +392,12 @@ def write_index(out_dir: Path, reg, obs, common: dict, lang: str = "vi") -> Path
                 if b["failed"]]
     scenario_groups = []
     for d in sorted((out_dir / "scenarios").glob("*")) if (out_dir / "scenarios").exists() else []:
-        items = [{"title": p.stem, "html": f"scenarios/{d.name}/{p.parent.name}/{p.name}",
+        items = [{"title": (WHOLE_DATA_BRIEFINGS[p.stem][lang] if p.stem in WHOLE_DATA_BRIEFINGS
+                            else reg.sector_name(p.stem, lang)) + f" ({p.parent.name})",
+                  "html": f"scenarios/{d.name}/{p.parent.name}/{p.name}",
                   "pdf": f"scenarios/{d.name}/{p.parent.name}/{p.stem}.pdf"} for p in sorted(d.glob("*/*.html"))]
         if items:
-            scenario_groups.append({"name": d.name, "items": items})
+            scenario_groups.append({"name": d.name, "briefings": items})
     assessed = assess_targets(reg, obs, as_of=common["as_of"], lang=lang)
     targets = []
     for o in assessed.to_dict("records"):

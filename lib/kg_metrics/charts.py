@@ -9,7 +9,11 @@ written by :mod:`kg_metrics.report` from :func:`target_chart_data`, never baked 
   stacked bar for the target year (H1 actual, or the H1 the resolution implies, hatched, plus
   H2) against the year-target line, beside earlier years' H1 and H2 so seasonality shows;
   for a growth target, H1 and full-year growth by year against the target; for a
-  non-additive level (a share of plan), the available figures against the target.
+  non-additive level (a share of plan), the available figures against the target;
+- :func:`fan_chart`: a target's published history and the simulated spread of its year
+  (:mod:`kg_metrics.probability`), with the target line and the probability of meeting it;
+- :func:`scenario_contributions_chart`: each GRDP component's contribution (pp) in H1 (actual), H2 and
+  the year under a scenario (:mod:`kg_metrics.scenarios`).
 """
 from __future__ import annotations
 
@@ -93,6 +97,25 @@ CHART_LABELS: dict[str, dict[str, str]] = {
         "contrib_derived": "Quyền số tính suy ra",
         "observed": "Thực hiện", "observed_derived": "Thực hiện (tính suy ra)",
         "level_target": "Mục tiêu {p}: {v}",
+        # fan charts (probability of meeting a target)
+        "fan_band_80": "Khoảng 80% của mô phỏng (phân vị 10–90)",
+        "fan_band_50": "Khoảng 50% (phân vị 25–75)",
+        "fan_median": "Trung vị mô phỏng {y}: {v}",
+        "fan_history": "Các năm trước (số liệu đã công bố)",
+        "fan_history_covid": "Năm COVID-19 (không dùng để mô phỏng)",
+        "fan_start": "6 tháng đầu năm {y}: thực hiện",
+        "fan_target": "Mục tiêu: {v}",
+        "fan_p": "Xác suất đạt ≈ {p}",
+        "fan_tick": "{y}\n(mô phỏng)",
+        "fan_tick_h1": "6 tháng đầu\nnăm {y}",
+        "fan_tick_h2": "6 tháng cuối\nnăm {y}\n(mô phỏng)",
+        "fan_axis_growth": "Tăng so với cùng kỳ năm trước (%)",
+        "fan_axis_h2": "{unit}, 6 tháng cuối năm",
+        "fan_axis_fy": "{unit}, cả năm",
+        # scenario contributions
+        "sc_h1": "6 tháng đầu năm {y} (thực hiện)",
+        "sc_h2": "6 tháng cuối năm {y} (kịch bản)",
+        "sc_year": "Cả năm {y} (kịch bản)",
     },
     "en": {
         "h1": "H1", "h2": "H2",
@@ -115,6 +138,23 @@ CHART_LABELS: dict[str, dict[str, str]] = {
         "contrib_derived": "Weight derived",
         "observed": "Reported", "observed_derived": "Reported (derived)",
         "level_target": "{p} target: {v}",
+        "fan_band_80": "80% of the simulation (10th–90th percentile)",
+        "fan_band_50": "50% (25th–75th percentile)",
+        "fan_median": "Simulated median {y}: {v}",
+        "fan_history": "Earlier years (published figures)",
+        "fan_history_covid": "COVID-19 year (not used in the simulation)",
+        "fan_start": "H1 {y}: actual",
+        "fan_target": "Target: {v}",
+        "fan_p": "Probability of meeting it ≈ {p}",
+        "fan_tick": "{y}\n(simulated)",
+        "fan_tick_h1": "H1 {y}",
+        "fan_tick_h2": "H2 {y}\n(simulated)",
+        "fan_axis_growth": "Growth on the same period a year earlier (%)",
+        "fan_axis_h2": "{unit}, H2",
+        "fan_axis_fy": "{unit}, full year",
+        "sc_h1": "H1 {y} (actual)",
+        "sc_h2": "H2 {y} (scenario)",
+        "sc_year": "Year {y} (scenario)",
     },
 }
 
@@ -574,5 +614,174 @@ def _wrap(text: str, width: int = 14) -> str:
     return "\n".join(lines)
 
 
+# --------------------------------------------------------------------------- fan charts (probability)
+@dataclass
+class FanChartData:
+    """What :func:`fan_chart` draws for one target: published history, the start point, the simulated spread.
+
+    ``quantity``: 'fy_level', 'h2_level', 'fy_growth' or 'h2_growth' (what the target is about);
+    ``history``: (year, value, covid) of that quantity in earlier years; ``start``: the H1 figure of the
+    target year when the fan starts from it (H2 growth, which has no published history); ``quantiles``:
+    {q: value} of the simulated quantity (:data:`kg_metrics.probability.FAN_QUANTILES`).
+    """
+
+    target_id: str
+    quantity: str
+    year: int
+    unit: str
+    comparator: str
+    target: float
+    p_met: float
+    quantiles: dict[float, float]
+    history: list[tuple[int, float, bool]] = field(default_factory=list)
+    start: float | None = None
+
+
+def fan_chart_data(prob, obs: pd.DataFrame, as_of: str | None = None) -> FanChartData:
+    """The numbers behind :func:`fan_chart` for a :class:`kg_metrics.probability.Probability` with ``p_met``."""
+    if prob.p_met is None:
+        raise ValueError(f"{prob.target_id}: no probability ({prob.reason}), so no fan chart")
+    y = parse_period(prob.period).year
+    h2 = prob.period.startswith("H2-")
+    growth = prob.measure == "growth_yoy_pct"
+    quantity = ("h2_" if h2 else "fy_") + ("growth" if growth else "level")
+    d = FanChartData(prob.target_id, quantity, y, prob.unit, prob.comparator, prob.target, prob.p_met,
+                     dict(prob.quantiles))
+    covid = set(THRESHOLDS.covid_years)
+    series = _series(obs, prob.indicator, prob.measure, as_of or f"{y - 1}-12-31")
+    by = {r.period: float(r.value) for r in series.itertuples(index=False)}
+    if quantity == "h2_growth":
+        d.start = prob.h1
+    for p, v in sorted(by.items(), key=lambda kv: parse_period(kv[0]).end):
+        if not p.startswith("FY-") or int(p[3:]) >= y:
+            continue
+        yr = int(p[3:])
+        if quantity == "fy_growth" or quantity == "fy_level":
+            d.history.append((yr, v, yr in covid))
+        elif quantity == "h2_level" and f"H1-{yr}" in by and v >= by[f"H1-{yr}"]:
+            d.history.append((yr, v - by[f"H1-{yr}"], yr in covid))
+    return d
+
+
+def fan_chart(data: FanChartData, reg: Registry | None = None, lang: str = "vi") -> Figure:
+    """A fan chart: the target's quantity in earlier years, then the simulated spread of the target year.
+
+    Bands: 10th–90th and 25th–75th percentiles of the Monte Carlo draws, opening from the last published
+    year (or from the H1 figure, for H2 growth); the median; the target as a dashed line. COVID years
+    are drawn hollow (they are left out of the simulation). The probability is written on the chart.
+    """
+    L = _L(lang)
+    fig, ax = _new_figure((7.2, 3.4))
+    d = data
+    growth = d.quantity.endswith("growth")
+    fmt = (lambda v: format_pct(v, lang, 2)) if growth else (lambda v: _qty(v, d.unit, reg, lang) if reg else
+                                                             format_number(v, lang))
+    xs = list(range(len(d.history)))
+    handles: list = []
+    hist_plain = [(x, v) for x, (_, v, c) in zip(xs, d.history) if not c]
+    hist_covid = [(x, v) for x, (_, v, c) in zip(xs, d.history) if c]
+    if len(xs) > 1:
+        ax.plot(xs, [v for _, v, _ in d.history], color=COLORS["h1"], linewidth=1.0, zorder=2)
+    if hist_plain:
+        ax.plot(*zip(*hist_plain), "o", color=COLORS["h1"], markersize=5, zorder=3)
+        handles.append(Line2D([], [], marker="o", color=COLORS["h1"], linestyle="-", label=L["fan_history"]))
+    if hist_covid:
+        ax.plot(*zip(*hist_covid), "o", markerfacecolor="white", markeredgecolor=COLORS["h1"], markersize=5, zorder=3)
+        handles.append(Line2D([], [], marker="o", markerfacecolor="white", markeredgecolor=COLORS["h1"],
+                              linestyle="none", label=L["fan_history_covid"]))
+    ticks = [str(yr) for yr, _, _ in d.history]
+    if d.start is not None:
+        xs.append(len(xs))
+        ax.plot([xs[-1]], [d.start], "s", color=COLORS["h1"], markersize=6, zorder=3)
+        handles.append(Line2D([], [], marker="s", color=COLORS["h1"], linestyle="none",
+                              label=L["fan_start"].format(y=d.year)))
+        ticks.append(L["fan_tick_h1"].format(y=d.year))
+    x_end = len(ticks)
+    q = d.quantiles
+    if xs:
+        x0 = xs[-1]
+        y0 = d.start if d.start is not None else d.history[-1][1]
+        for (lo, hi), alpha, key in (((0.10, 0.90), 0.25, "fan_band_80"), ((0.25, 0.75), 0.45, "fan_band_50")):
+            ax.fill([x0, x_end, x_end], [y0, q[lo], q[hi]], color=COLORS["h2_target"], alpha=alpha, linewidth=0,
+                    zorder=1)
+            handles.append(Patch(facecolor=COLORS["h2_target"], alpha=alpha, label=L[key]))
+        ax.plot([x0, x_end], [y0, q[0.5]], color=COLORS["h2_target"], linewidth=1.2, linestyle=":", zorder=2)
+    else:
+        for (lo, hi), alpha, key in (((0.10, 0.90), 0.25, "fan_band_80"), ((0.25, 0.75), 0.45, "fan_band_50")):
+            ax.fill_between([x_end - 0.3, x_end + 0.3], q[lo], q[hi], color=COLORS["h2_target"], alpha=alpha,
+                            linewidth=0)
+            handles.append(Patch(facecolor=COLORS["h2_target"], alpha=alpha, label=L[key]))
+    ax.plot([x_end], [q[0.5]], "D", color=COLORS["h2_target"], markersize=5, zorder=4)
+    handles.append(Line2D([], [], marker="D", color=COLORS["h2_target"], linestyle="none",
+                          label=L["fan_median"].format(y=d.year, v=fmt(q[0.5]))))
+    ax.axhline(d.target, color=COLORS["target"], linestyle="--", linewidth=1.3, zorder=3)
+    shown = fmt(d.target)
+    handles.append(Line2D([], [], color=COLORS["target"], linestyle="--", linewidth=1.3,
+                          label=L["fan_target"].format(v=shown if d.comparator == "=" else f"{d.comparator} {shown}")))
+    ticks.append(L["fan_tick_h2" if d.quantity.startswith("h2") else "fan_tick"].format(y=d.year))
+    ax.set_xticks(range(len(ticks)), ticks)
+    ax.set_xlim(-0.5, x_end + 0.6)
+    values = [v for _, v, _ in d.history] + [q[0.10], q[0.90], d.target] + ([d.start] if d.start is not None else [])
+    lo, hi = min(values), max(values)
+    pad = (hi - lo) * 0.12 or abs(hi) * 0.1 or 1.0
+    ax.set_ylim(lo - pad if growth else max(0.0, lo - pad), hi + pad)  # a level is never below 0
+    if growth:
+        ax.axhline(0, color="#555555", linewidth=0.8)
+    ax.grid(axis="x", visible=False)
+    ax.text(0.01, 0.97, L["fan_p"].format(p=format_pct(d.p_met * 100, lang, 0)), transform=ax.transAxes,
+            ha="left", va="top", fontsize=9, fontweight="bold", color=COLORS["text"])
+    if growth:
+        ax.set_ylabel(L["fan_axis_growth"])
+    else:
+        unit = _unit_label(reg, d.unit, lang) if reg is not None else d.unit
+        ax.set_ylabel(L["fan_axis_h2" if d.quantity.startswith("h2") else "fan_axis_fy"].format(unit=unit))
+    _number_axis(ax.yaxis, lang)
+    fig.legend(handles=handles, loc="outside lower center", ncol=2, fontsize=7.5)
+    return fig
+
+
+# --------------------------------------------------------------------------- scenario contributions
+def scenario_contributions_chart(components: pd.DataFrame, year: int, lang: str = "vi") -> Figure:
+    """Grouped horizontal bars: each GRDP component's contribution (pp) in H1 (actual), H2 and the year (scenario).
+
+    ``components`` is :attr:`kg_metrics.scenarios.ScenarioOutcome.components` (columns ``component``,
+    ``h1_contribution_pp``, ``h2_contribution_pp``, ``year_contribution_pp``). Missing values are left out.
+    """
+    L = _L(lang)
+    fig, ax = _new_figure((7.2, 3.3))
+    df = components.reset_index(drop=True)
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", visible=True)
+    names = [COMPONENT_LABELS.get(c, {}).get(lang, c) for c in df["component"]]
+    series = (("h1_contribution_pp", COLORS["h1"], "sc_h1"), ("h2_contribution_pp", COLORS["h2_target"], "sc_h2"),
+              ("year_contribution_pp", COLORS["target"], "sc_year"))
+    h = 0.26
+    present = []
+    handles = []
+    for j, (col, color, key) in enumerate(series):
+        for i, v in enumerate(df[col]):
+            v = _nan(v)
+            if v is None:
+                continue
+            present.append(v)
+            bars = ax.barh(i + (j - 1) * h, v, height=h * 0.92, color=color)
+            ax.bar_label(bars, labels=[format_pp(v, lang)], padding=2, fontsize=7)
+        handles.append(Patch(facecolor=color, label=L[key].format(y=year)))
+    if not present:
+        _no_data(ax, L["no_data"])
+    ax.set_yticks(range(len(df)), names)
+    ax.invert_yaxis()
+    ax.axvline(0, color="#555555", linewidth=0.8)
+    ax.set_xlabel(L["contrib_axis"])
+    _number_axis(ax.xaxis, lang)
+    if present:
+        lo, hi = min(0.0, min(present)), max(0.0, max(present))
+        span = (hi - lo) or 1.0
+        ax.set_xlim(lo - (0.12 * span if lo < 0 else 0), hi + 0.32 * span)
+    fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=7.5)
+    return fig
+
+
 __all__ = ["FONT", "DPI", "COLORS", "STYLE", "CHART_LABELS", "COMPONENT_LABELS", "apply_style", "save_png",
-           "contributions_chart", "HistoryYear", "TargetChartData", "target_chart_data", "target_chart"]
+           "contributions_chart", "HistoryYear", "TargetChartData", "target_chart_data", "target_chart",
+           "FanChartData", "fan_chart_data", "fan_chart", "scenario_contributions_chart"]

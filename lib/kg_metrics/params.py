@@ -27,8 +27,8 @@ from .errors import ParameterError
 from .format import LANGS
 from .registry import Registry, default_data_dir, load_registry
 
-#: The two briefing notebooks.
-NOTEBOOKS = ("overview", "sector")
+#: The briefing notebooks: the overview, a sector, and the backtest against the outturn.
+NOTEBOOKS = ("overview", "sector", "backtest")
 #: The sector the overview covers (overall growth); it has no sector briefing of its own.
 OVERVIEW_SECTOR = "economy"
 
@@ -106,6 +106,23 @@ def _check_data_dir(data_dir: Any) -> tuple[Path, str]:
     return path.resolve(), (str(path.resolve()) if data_dir else "")
 
 
+def _check_scenario(scenario: Any, data_dir: Path) -> str:
+    """'' (no scenario) or the name of a scenario file ``<data_dir>/scenarios/<name>.yml``."""
+    from .scenarios import scenario_names  # lists files only
+
+    scenario = _check_text("scenario", scenario, "a scenario name in data/scenarios such as 'low', or '' for none")
+    if scenario == "":
+        return ""
+    known = scenario_names(data_dir)
+    if not re.match(r"^[a-z][a-z0-9_]*$", scenario):
+        raise ParameterError(f"parameter 'scenario' is {scenario!r}, which is not a scenario name (lower-case "
+                             f"letters, digits, '_'); expected one of: {', '.join(known) or 'none'}, or ''")
+    if scenario not in known:
+        raise ParameterError(f"parameter 'scenario' is {scenario!r}, which is not a scenario in "
+                             f"{data_dir / 'scenarios'}; expected one of: {', '.join(known) or 'none'}, or ''")
+    return scenario
+
+
 def _sector_ids(data_dir: Path, registry: Registry | None) -> list[str]:
     if registry is not None:
         return registry.sector_ids
@@ -114,7 +131,7 @@ def _sector_ids(data_dir: Path, registry: Registry | None) -> list[str]:
 
 def validate_parameters(sector: str | None, lang: str, data_dir: str | os.PathLike = "",
                         as_of: str = "2024-07-18", *, notebook: str,
-                        registry: Registry | None = None) -> dict[str, Any]:
+                        registry: Registry | None = None, scenario: str = "") -> dict[str, Any]:
     """Check a notebook's parameters; return them normalised, or raise :class:`ParameterError`.
 
     - ``lang``: ``'vi'`` or ``'en'``;
@@ -122,23 +139,32 @@ def validate_parameters(sector: str | None, lang: str, data_dir: str | os.PathLi
     - ``data_dir``: ``''`` for this clone's ``data/`` (or ``$KG_METRICS_DATA_DIR``), else an existing
       kg_metrics data directory;
     - ``sector``: for ``notebook='sector'``, one of the registry's sectors other than ``economy``
-      (which the overview covers); ignored for ``notebook='overview'``.
+      (which the overview covers); ignored for ``notebook='overview'`` and ``'backtest'``;
+    - ``scenario``: ``''`` (none) or the name of a scenario file in ``<data_dir>/scenarios``
+      (:func:`kg_metrics.scenarios.scenario_names`); the same character rules as ``sector``, and a
+      lower-case identifier, so it can never point outside that folder. Not for the backtest.
 
     Strings containing quotes, backslashes, newlines or other control characters are refused
     for ``sector``, ``lang`` and ``as_of``. The cheap checks run first, then the registry is
     loaded (or ``registry`` used) to check the sector. The result has the keys ``sector``
     (None for the overview), ``lang``, ``data_dir`` (``''`` for the default, else the absolute path),
-    ``as_of`` and
-    ``notebook``, so ``Briefing.load(**validate_parameters(...))`` works.
+    ``as_of``, ``notebook``, and ``scenario`` when one is set, so
+    ``Briefing.load(**validate_parameters(...))`` works.
     """
     if not isinstance(notebook, str) or notebook not in NOTEBOOKS:
         raise ParameterError(f"notebook must be one of: {', '.join(NOTEBOOKS)} (got {notebook!r})")
     lang = _check_lang(lang)
     as_of = _check_as_of(as_of)
     path, shown = _check_data_dir(data_dir)
+    scenario = _check_scenario(scenario, path)
+    if scenario and notebook == "backtest":
+        raise ParameterError("parameter 'scenario' is for the overview and sector briefings; the backtest "
+                             "compares the data with the outturn and takes no scenario")
     out: dict[str, Any] = {"sector": None, "lang": lang, "data_dir": shown, "as_of": as_of,
                            "notebook": notebook}
-    if notebook == "overview":
+    if scenario:  # only when set: without a scenario the parameters are exactly as before
+        out["scenario"] = scenario
+    if notebook in ("overview", "backtest"):
         return out
     sector = _check_text("sector", sector, "a sector id such as 'tourism'")
     valid = [s for s in _sector_ids(path, registry) if s != OVERVIEW_SECTOR]

@@ -15,6 +15,13 @@ matching ``*_content()`` method, which tests call directly. Every number goes th
 missing figure is shown as missing ("chưa có số liệu" / "not available"), never as 0.
 Tables are plain semantic HTML (``<table class="kg">``, numeric cells ``class="num"``,
 status badges ``<span class="status status-on_track">``): the renderer supplies the CSS.
+
+With a scenario (``Briefing.load(..., scenario="low")``) the briefing applies the scenario's H1
+revisions and w₁, shows a banner ("Kịch bản: low" / "Scenario: low") under the title and a
+``scenario_section()`` with the assumptions (and their sources) and the outcomes
+(:mod:`kg_metrics.scenarios`). ``probability_section()`` shows P(target met) for every target, or
+why there is none, with fan charts (:mod:`kg_metrics.probability`); sector briefings also give it
+per target in the facts table.
 """
 from __future__ import annotations
 
@@ -39,8 +46,10 @@ from .growth import required_h2_growth
 from .observations import check_observations, load_observations, lookup
 from .params import OVERVIEW_SECTOR, validate_parameters
 from .periods import parse_period, period_label
-from .registry import Registry, load_registry, load_yaml
+from .probability import DEFAULT_DRAWS, DEFAULT_SEED, MIN_YEARS, Probability, target_probabilities
+from .registry import Registry, _shown, load_registry, load_yaml
 from .resolution import parse_ref
+from .scenarios import COMPONENTS, Scenario, ScenarioOutcome, apply_scenario, load_scenario, scenario_outcome
 from .status import STATUS_LABELS, STATUSES, THRESHOLDS
 
 # =========================================================================== fixed texts
@@ -189,6 +198,88 @@ LABELS: dict[str, dict[str, str]] = {
         "m_pct_of_prior_year": "% so với cùng kỳ",
         "d_growth": "tốc độ tăng {p}", "d_ratio": "{p} so với cùng kỳ năm trước", "d_share": "% kế hoạch {p}",
         "figure": "Hình",
+        # scenarios
+        "status_scenario": "giả định của kịch bản",
+        "scenario_banner": "Kịch bản: {name}",
+        "scenario_banner_text": "{title}. Đây là bản tin theo kịch bản: các con số 6 tháng cuối năm trong mục "
+                                "“Kịch bản” là giả định, không phải số liệu thực hiện; số liệu được kịch bản điều "
+                                "chỉnh ghi là “giả định của kịch bản”.",
+        "scenario_heading": "Kịch bản {name}: giả định và kết quả",
+        "scenario_assumptions": "Giả định của kịch bản (tệp {file}):",
+        "scenario_assumptions_header": "Giả định|Giá trị|Lý do|Nguồn",
+        "scenario_none": "Kịch bản này không thay đổi số liệu nào.",
+        "scenario_none_sector": "Kịch bản này không đặt giả định nào cho lĩnh vực này (các giả định khác: tệp {file}).",
+        "scenario_defaults": "Những gì kịch bản không đặt giữ nguyên theo số liệu: số liệu 6 tháng đầu năm như đã "
+                             "công bố, quyền số w₁ tính từ số liệu, và tốc độ tăng 6 tháng cuối năm bằng tốc độ tăng "
+                             "6 tháng đầu năm {y} (tốc độ mà tình trạng của chỉ tiêu so sánh).",
+        "sa_h1_weight": "Quyền số 6 tháng đầu năm {b} (w₁)",
+        "sa_h1_revision": "{name}, 6 tháng đầu năm {y} (điều chỉnh)",
+        "sa_h2_growth": "{name}: tăng 6 tháng cuối năm {y} so với cùng kỳ",
+        "so_heading_live": "Kết quả theo các giá trị đang chọn",
+        "so_grdp": "Tăng trưởng GRDP cả năm {y} theo kịch bản: **{g}** = w₁·g₁ + (1 − w₁)·g₂ = {w} × {g1} + "
+                   "{w2} × {g2}; mục tiêu {t}: **{verdict}**.",
+        "so_grdp_missing": "Chưa tính được tăng trưởng GRDP cả năm theo kịch bản: thiếu số liệu.",
+        "so_w1_scenario": "w₁ = {w} theo kịch bản (số liệu: {w_data}).",
+        "so_g1_scenario": "g₁ = {g1} là số điều chỉnh của kịch bản.",
+        "so_weights": "g₂ là tổng đóng góp 6 tháng cuối năm của các khu vực: quyền số là tỷ trọng giá trị tăng thêm "
+                      "{basis} (giá so sánh 2010){why}; đóng góp cả năm của một khu vực = w₁ × đóng góp 6 tháng đầu "
+                      "năm + (1 − w₁) × đóng góp 6 tháng cuối năm.",
+        "so_weights_why": ", vì số liệu cả năm {b} của từng khu vực chưa được công bố (thuế sản phẩm là phần còn lại, "
+                          "tính suy ra; dịch vụ là số “trên”)",
+        "so_growth_header": "Khu vực|Tăng 6 tháng đầu năm {y}|Tăng 6 tháng cuối năm {y}|Quyền số",
+        "so_comp_header": "Khu vực|Đóng góp 6 tháng đầu năm|Đóng góp 6 tháng cuối năm|Đóng góp cả năm",
+        "so_rounding": "Dòng “làm tròn”: w₁ × (tăng trưởng GRDP 6 tháng đầu năm đã công bố − tổng đóng góp của các "
+                       "khu vực) = {x}, do các số liệu đã công bố được làm tròn.",
+        "so_rounding_row": "Làm tròn (6 tháng đầu năm)",
+        "so_chart_caption": "Hình {n}. Đóng góp của từng khu vực vào tăng trưởng GRDP năm {y} theo kịch bản {name} "
+                            "(điểm phần trăm): 6 tháng đầu năm (thực hiện), 6 tháng cuối năm và cả năm (giả định).",
+        "so_targets": "Kết quả của từng chỉ tiêu theo kịch bản (tính suy ra): 6 tháng cuối năm = 6 tháng cuối năm "
+                      "{b} × (1 + tốc độ tăng giả định); cả năm = 6 tháng đầu năm {y} + 6 tháng cuối năm.",
+        "so_targets_header": "Chỉ tiêu|Mục tiêu|Kết quả theo kịch bản|Đánh giá|Cách tính",
+        "so_calc_fy": "6 tháng đầu năm {y} ({h1}) + 6 tháng cuối năm {b} ({base}) × (1 + {g})",
+        "so_calc_h2": "6 tháng cuối năm {b} ({base}) × (1 + {g})",
+        "so_calc_grdp_fy": "w₁·g₁ + (1 − w₁)·g₂, ở trên",
+        "so_calc_grdp_h2": "g₂ = tổng đóng góp 6 tháng cuối năm của các khu vực, ở trên",
+        "so_src_scenario": "kịch bản", "so_src_h1_pace": "như 6 tháng đầu năm",
+        "so_met": "Đạt", "so_missed": "Không đạt", "so_na": "Chưa tính được",
+        "so_missing_not_additive": "không tách được 6 tháng",
+        "so_missing_h1": "thiếu số liệu 6 tháng đầu năm {y}",
+        "so_missing_h2_base": "thiếu số liệu 6 tháng cuối năm {b} (cả năm {b} − 6 tháng đầu năm {b})",
+        "so_missing_growth": "chưa có tốc độ tăng để giả định",
+        "so_missing_grdp": "thiếu số liệu GRDP",
+        "so_none": "Không có chỉ tiêu định lượng nào để tính theo kịch bản.",
+        "so_unprojected": "Các chỉ tiêu không tính được theo kịch bản, theo lý do:",
+        # probability
+        "prob_heading": "Xác suất đạt mục tiêu (ước lượng từ số liệu các năm trước)",
+        "prob_intro": "Ước lượng tại ngày {as_of} bằng mô phỏng Monte Carlo ({n} lần, hạt giống {seed}), từ số liệu "
+                      "các năm trước, không tính các năm COVID-19 ({covid}). Chỉ tiêu mức: tỷ lệ 6 tháng cuối năm / 6 "
+                      "tháng đầu năm của các năm trước, nhân với số liệu 6 tháng đầu năm {y}. Chỉ tiêu tăng trưởng: "
+                      "chênh lệch giữa tăng trưởng cả năm và tăng trưởng 6 tháng đầu năm của các năm trước, cộng vào "
+                      "tăng trưởng 6 tháng đầu năm {y}. Với ít năm số liệu, giá trị tiếp theo được rút từ phân phối "
+                      "Student t (n − 1 bậc tự do) nên khoảng dao động rộng; cần ít nhất {min} năm, nếu không thì "
+                      "không đưa ra con số. Đây là ước lượng thô, không phải dự báo chính thức.",
+        "prob_header": "Lĩnh vực|Chỉ tiêu|Kỳ|Mục tiêu|Xác suất đạt|Cơ sở",
+        "prob_row": "Xác suất đạt mục tiêu (ước lượng)",
+        "prob_basis_ratio": "tỷ lệ 6 tháng cuối năm / 6 tháng đầu năm các năm {years}",
+        "prob_basis_gap": "tăng trưởng cả năm − 6 tháng đầu năm các năm {years}",
+        "prob_covid": "không tính các năm COVID-19 {covid}",
+        "prob_reason_outturn": "đã có số liệu thực hiện",
+        "prob_reason_not_additive": "chỉ tiêu không tách được 6 tháng, không có chuỗi số liệu để mô phỏng",
+        "prob_reason_no_h1": "thiếu số liệu 6 tháng đầu năm {y}",
+        "prob_reason_no_h1_growth": "thiếu tăng trưởng 6 tháng đầu năm {y}",
+        "prob_reason_no_weight": "thiếu quyền số w₁",
+        "prob_reason_history": "chưa đủ số liệu các năm trước: {k} năm dùng được ({years}), cần ít nhất {min}",
+        "prob_reason_not_modelled": "loại chỉ tiêu này chưa có mô hình",
+        "prob_reason_history_none": "không có năm nào trước đó có đủ số liệu 6 tháng đầu năm và cả năm (ngoài các năm "
+                                    "COVID-19)",
+        "prob_none": "Không đưa ra xác suất: {reason}.",
+        "prob_missing": "không ước lượng",
+        "prob_unavailable": "Các chỉ tiêu không có xác suất, theo lý do:",
+        "prob_fans_more": "Biểu đồ phân bố của các chỉ tiêu theo lĩnh vực: xem bản tin của từng lĩnh vực.",
+        "prob_count": "Có xác suất cho {k}/{n} chỉ tiêu; các chỉ tiêu còn lại ghi rõ lý do.",
+        "prob_caption": "Hình {n}. {name}, {p}: số liệu các năm trước và phân bố mô phỏng của năm {y} (khoảng 50% và "
+                        "80%, trung vị), so với mục tiêu (đường đứt nét). Xác suất đạt ≈ {prob} ({basis}; {covid}; "
+                        "{draws} lần mô phỏng).",
     },
     "en": {
         "issuer": "People's Council of Kiên Giang province",
@@ -319,6 +410,82 @@ LABELS: dict[str, dict[str, str]] = {
         "m_growth_yoy_pct": "growth", "m_share_of_plan_pct": "share of plan", "m_pct_of_prior_year": "% of a year earlier",
         "d_growth": "growth {p}", "d_ratio": "{p} as % of a year earlier", "d_share": "share of plan {p}",
         "figure": "Figure",
+        "status_scenario": "scenario assumption",
+        "scenario_banner": "Scenario: {name}",
+        "scenario_banner_text": "{title}. This is a scenario briefing: the H2 figures in the “Scenario” section are "
+                                "assumptions, not outturns; figures the scenario revises are marked “scenario "
+                                "assumption”.",
+        "scenario_heading": "Scenario {name}: assumptions and outcomes",
+        "scenario_assumptions": "The scenario's assumptions (file {file}):",
+        "scenario_assumptions_header": "Assumption|Value|Justification|Source",
+        "scenario_none": "This scenario changes none of the data.",
+        "scenario_none_sector": "This scenario sets no assumption for this sector (its other assumptions: file {file}).",
+        "scenario_defaults": "Whatever the scenario does not set keeps the data: H1 figures as published, w₁ from the "
+                             "data, and H2 growing at the H1 {y} pace (the pace the status compares with).",
+        "sa_h1_weight": "Weight of H1 {b} (w₁)",
+        "sa_h1_revision": "{name}, H1 {y} (revised)",
+        "sa_h2_growth": "{name}: H2 {y} growth year on year",
+        "so_heading_live": "Outcome for the values chosen",
+        "so_grdp": "GRDP growth in {y} under the scenario: **{g}** = w₁·g₁ + (1 − w₁)·g₂ = {w} × {g1} + {w2} × {g2}; "
+                   "target {t}: **{verdict}**.",
+        "so_grdp_missing": "GRDP growth under the scenario cannot be computed: figures are missing.",
+        "so_w1_scenario": "w₁ = {w} set by the scenario (data: {w_data}).",
+        "so_g1_scenario": "g₁ = {g1} is the scenario's revision.",
+        "so_weights": "g₂ is the sum of the sectors' H2 contributions, weighted by their {basis} value added (2010 "
+                      "prices){why}; a sector's contribution to the year = w₁ × its H1 contribution + (1 − w₁) × its "
+                      "H2 contribution.",
+        "so_weights_why": ", because the sectors' {b} full-year value added was not published (product taxes are the "
+                          "derived residual; services a lower bound)",
+        "so_growth_header": "Sector|Growth H1 {y}|Growth H2 {y}|Weight",
+        "so_comp_header": "Sector|H1 contribution|H2 contribution|Year contribution",
+        "so_rounding": "The “rounding” row: w₁ × (published H1 GRDP growth − the sum of the sectors' contributions) = "
+                       "{x}, from the rounding of the published figures.",
+        "so_rounding_row": "Rounding (H1)",
+        "so_chart_caption": "Figure {n}. Each sector's contribution to {y} GRDP growth under scenario {name} "
+                            "(percentage points): H1 (actual), H2 and the year (assumed).",
+        "so_targets": "Each target under the scenario (derived): H2 = H2 {b} × (1 + assumed growth); year = H1 {y} + H2.",
+        "so_targets_header": "Target|Target value|Scenario outcome|Result|How",
+        "so_calc_fy": "H1 {y} ({h1}) + H2 {b} ({base}) × (1 + {g})",
+        "so_calc_h2": "H2 {b} ({base}) × (1 + {g})",
+        "so_calc_grdp_fy": "w₁·g₁ + (1 − w₁)·g₂, above",
+        "so_calc_grdp_h2": "g₂ = the sum of the sectors' H2 contributions, above",
+        "so_src_scenario": "scenario", "so_src_h1_pace": "H1 pace",
+        "so_met": "Met", "so_missed": "Missed", "so_na": "Not computable",
+        "so_missing_not_additive": "no half-year split",
+        "so_missing_h1": "the H1 {y} figure is missing",
+        "so_missing_h2_base": "H2 {b} is missing ({b} − H1 {b})",
+        "so_missing_growth": "no growth rate to assume",
+        "so_missing_grdp": "GRDP figures are missing",
+        "so_none": "No quantitative target to project under the scenario.",
+        "so_unprojected": "Targets that cannot be projected under the scenario, by reason:",
+        "prob_heading": "Probability of meeting each target (estimated from earlier years)",
+        "prob_intro": "Estimated as of {as_of} by Monte Carlo ({n} draws, seed {seed}) from earlier years, COVID-19 "
+                      "years ({covid}) left out. Level targets: the H2 / H1 ratio of earlier years, applied to the H1 "
+                      "{y} figure. Growth targets: the gap between full-year and H1 growth in earlier years, added to "
+                      "H1 {y} growth. With few years, the next value is drawn from a Student t distribution (n − 1 "
+                      "degrees of freedom), so the spread is wide; at least {min} years are needed, otherwise no number "
+                      "is given. A rough estimate, not an official forecast.",
+        "prob_header": "Sector|Indicator|Period|Target|Probability|Basis",
+        "prob_row": "Probability of meeting the target (estimate)",
+        "prob_basis_ratio": "H2 / H1 ratio in {years}",
+        "prob_basis_gap": "full-year minus H1 growth in {years}",
+        "prob_covid": "COVID-19 years {covid} left out",
+        "prob_reason_outturn": "the outturn is published",
+        "prob_reason_not_additive": "no half-year split and no series to simulate from",
+        "prob_reason_no_h1": "the H1 {y} figure is missing",
+        "prob_reason_no_h1_growth": "H1 {y} growth is missing",
+        "prob_reason_no_weight": "the weight w₁ is missing",
+        "prob_reason_history": "too little history: {k} usable year(s) ({years}), at least {min} needed",
+        "prob_reason_not_modelled": "no model for this kind of target",
+        "prob_reason_history_none": "no earlier year has both an H1 and a full-year figure (COVID-19 years aside)",
+        "prob_none": "No probability: {reason}.",
+        "prob_missing": "not estimated",
+        "prob_unavailable": "Targets without a probability, by reason:",
+        "prob_fans_more": "The fan charts of the sector targets: see each sector's briefing.",
+        "prob_count": "A probability for {k} of {n} targets; the others say why not.",
+        "prob_caption": "Figure {n}. {name}, {p}: earlier years and the simulated spread for {y} (50% and 80% ranges, "
+                        "median) against the target (dashed line). Probability of meeting it ≈ {prob} ({basis}; {covid}; "
+                        "{draws} draws).",
     },
 }
 
@@ -528,6 +695,228 @@ def show(section: Section) -> None:
     display(section)
 
 
+# =========================================================================== scenarios
+#: Texts of the explorer's controls.
+EXPLORER_LABELS: dict[str, dict[str, str]] = {
+    "vi": {"control_h1_weight": "Quyền số w₁ (6 tháng đầu năm 2023)",
+           "control_grdp_h1_growth_pct": "Tăng GRDP 6 tháng đầu năm 2024 (%)",
+           "group_grdp": "GRDP: 6 tháng đầu năm", "group_sectors": "Tăng 6 tháng cuối năm của các khu vực (%)",
+           "group_indicators": "Tăng 6 tháng cuối năm của các chỉ tiêu (%)", "save_name": "Tên kịch bản",
+           "save_button": "Lưu kịch bản", "saved": "Đã lưu: {path}"},
+    "en": {"control_h1_weight": "Weight w₁ (H1 2023)", "control_grdp_h1_growth_pct": "GRDP growth H1 2024 (%)",
+           "group_grdp": "GRDP: first half", "group_sectors": "H2 growth of the sectors (%)",
+           "group_indicators": "H2 growth of the indicators (%)", "save_name": "Scenario name",
+           "save_button": "Save scenario", "saved": "Saved: {path}"},
+}
+
+
+def explorer_labels(lang: str) -> dict[str, str]:
+    """The explorer's control labels in ``lang``."""
+    if lang not in EXPLORER_LABELS:
+        raise ValueError(f"unknown language {lang!r}; expected one of: {', '.join(EXPLORER_LABELS)}")
+    return EXPLORER_LABELS[lang]
+
+
+def scenario_banner(scenario: Scenario, lang: str) -> Html:
+    """The banner that labels a scenario briefing: 'Kịch bản: low' / 'Scenario: low', its title and a warning."""
+    return Html('<div class="scenario scenario-banner" role="note" style="border: 2px solid #8a4b00; '
+                'background: #fff4e0; padding: 2mm 3mm; margin: 2mm 0 4mm;">'
+                f'<p><strong>{esc(label("scenario_banner", lang, name=scenario.name))}</strong></p>'
+                f'<p>{esc(label("scenario_banner_text", lang, title=scenario.title(lang)))}</p>'
+                + (f"<p>{esc(scenario.description(lang))}</p>" if scenario.description(lang) else "")
+                + "</div>")
+
+
+def _note(text: str) -> Html:
+    """Free text from a data or scenario file (written in English), marked as such."""
+    return Html(f'<span class="data-note" lang="en">{esc(text)}</span>')
+
+
+def _source_cell(source: str) -> Any:
+    return links(source) if source.startswith("http") else source
+
+
+def _component_name(c: str, lang: str) -> str:
+    return charts.COMPONENT_LABELS.get(c, {}).get(lang, c)
+
+
+def scenario_assumptions_rows(scenario: Scenario, reg: Registry, lang: str, year: int,
+                              sector: str | None = None) -> list[list[Any]]:
+    """One row per assumption of ``scenario``: what, value, justification, source (link when a URL).
+
+    With ``sector``, only the assumptions about that sector's indicators (a sector briefing's).
+    """
+    rows: list[list[Any]] = []
+    b = year - 1
+    sector_of = reg.indicators.set_index("indicator")["sector"]
+
+    def shown(k: str) -> bool:
+        return sector is None or sector_of.get(k) == sector
+
+    def name(k: str) -> str:
+        return _component_name(k, lang) if k in COMPONENTS else str(reg.indicator_name(k, lang))
+
+    if scenario.h1_weight is not None and sector is None:
+        a = scenario.h1_weight
+        rows.append([label("sa_h1_weight", lang, b=b), format_number(a.h1_weight, lang, 4), _note(a.justification),
+                     _source_cell(a.source)])
+    for k, r in scenario.h1_revisions.items():
+        if not shown(k):
+            continue
+        unit = "%" if r.measure == "growth_yoy_pct" else reg.unit_symbol(
+            reg.indicators.set_index("indicator").loc[k, "unit"], lang)
+        value = (format_pct(r.value, lang) if r.measure == "growth_yoy_pct" else format_quantity(r.value, unit, lang))
+        what = name(k) + (", " + label("m_growth_yoy_pct", lang) if r.measure == "growth_yoy_pct" else "")
+        rows.append([label("sa_h1_revision", lang, name=what, y=year), value, _note(r.justification),
+                     _source_cell(r.source)])
+    for group in ("sectors", "indicators"):
+        for k, a in getattr(scenario, group).items():
+            if not shown(k):
+                continue
+            rows.append([label("sa_h2_growth", lang, name=name(k), y=year), format_pct(a.h2_growth_pct, lang),
+                         _note(a.justification), _source_cell(a.source)])
+    return rows
+
+
+def scenario_section_content(outcome: ScenarioOutcome, reg: Registry, lang: str, sector: str | None = None,
+                             next_figure=None) -> Section:
+    """A scenario briefing's section: the assumptions (with sources), then the outcome.
+
+    The overview (``sector=None``) shows GRDP and every target; a sector briefing its own targets.
+    """
+    sc = outcome.scenario
+    y = outcome.year
+    s = Section().md("## " + label("scenario_heading", lang, name=md_escape(sc.name)))
+    rows = scenario_assumptions_rows(sc, reg, lang, y, sector=sector)
+    shown = _shown(sc.path, reg.data_dir) if sc.path is not None else f"{sc.name}.yml"
+    if rows:
+        s.md(label("scenario_assumptions", lang, file=md_escape(shown)))
+        s.html(html_table(label("scenario_assumptions_header", lang).split("|"), rows, num=[1]))
+    else:
+        s.md(label("scenario_none" if sector is None or sc.is_empty else "scenario_none_sector", lang,
+                   file=md_escape(shown)))
+    s.md(label("scenario_defaults", lang, y=y))
+    s.extend(scenario_outcome_section(outcome, reg, lang, sector=sector, next_figure=next_figure))
+    return s
+
+
+def _so_badge(met: Any, lang: str) -> Html:
+    if met is None or (isinstance(met, float) and math.isnan(met)):
+        return Html(f'<span class="status status-not_assessable">{esc(label("so_na", lang))}</span>')
+    return Html(f'<span class="status status-{"met" if met else "off_track"}">'
+                f'{esc(label("so_met" if met else "so_missed", lang))}</span>')
+
+
+def scenario_outcome_section(outcome: ScenarioOutcome, reg: Registry, lang: str, sector: str | None = None,
+                             live: bool = False, next_figure=None) -> Section:
+    """The outcome of a scenario: GRDP growth and the sectors' contributions (overview), every target's projection.
+
+    Shared by the scenario briefings and the explorer (``live=True``: a heading for the current values).
+    """
+    y, b = outcome.year, outcome.year - 1
+    s = Section()
+    if live:
+        s.md("### " + label("so_heading_live", lang))
+    if sector is None:
+        s.extend(_grdp_outcome(outcome, reg, lang, next_figure))
+    tg = outcome.targets if sector is None else outcome.targets[outcome.targets["sector"] == sector]
+    if tg.empty:
+        return s.md(label("so_none", lang))
+    s.md(label("so_targets", lang, y=y, b=b))
+    rows = []
+    unprojected: dict[str, list[str]] = {}
+    for r in tg.to_dict("records"):
+        unit = r["unit"]
+        sym = "%" if unit == "pct" else reg.unit_symbol(unit, lang)
+        q = (lambda v: format_quantity(_nan(v), sym, lang))  # noqa: E731
+        what = f"{reg.indicator_name(r['indicator'], lang)}, {period_label(r['period'], lang)}"
+        proj = _nan(r["projected"])
+        if proj is None:
+            unprojected.setdefault(r["missing"], []).append(what)
+            continue
+        growth_target = r["measure"] == "growth_yoy_pct"
+        shown = format_pct(proj, lang) if growth_target else q(proj)
+        rows.append([what, f"{r['comparator']} {q(r['target'])}", Html(f'<span class="derived">≈{esc(shown)}</span>'),
+                     _so_badge(bool(r["met"]), lang), _so_calc(r, lang, y)])
+    if rows:
+        s.html(html_table(label("so_targets_header", lang).split("|"), rows, num=[1, 2]))
+    if unprojected:  # missing is shown as missing, with the reason, one line per reason
+        items = "".join(f"<li>{_so_badge(None, lang)} {esc(label('so_missing_' + why, lang, y=y, b=b))}: "
+                        f"{esc('; '.join(names))}</li>" for why, names in unprojected.items())
+        s.html(f'<p>{esc(label("so_unprojected", lang))}</p><ul class="kg-unprojected">{items}</ul>')
+    return s
+
+
+def _so_calc(r: dict, lang: str, y: int) -> str:
+    """How a projection was computed, with its numbers."""
+    half = r["period"].split("-")[0]
+    if r["measure"] == "growth_yoy_pct":
+        return label("so_calc_grdp_fy" if half == "FY" else "so_calc_grdp_h2", lang)
+    g = f"{format_pct(r['h2_growth_pct'], lang)}, {label('so_src_' + r['h2_growth_source'], lang)}"
+    base = format_number(r["h2_base"], lang)
+    if half == "H2":
+        return label("so_calc_h2", lang, b=y - 1, base=base, g=g)
+    prefix = "≈" if r["h1_status"] == "derived" else (LABELS[lang].get("q" + r["h1_qualifier"], "")
+                                                      if r["h1_qualifier"] else "")
+    return label("so_calc_fy", lang, y=y, b=y - 1, h1=prefix + format_number(r["h1"], lang), base=base, g=g)
+
+
+def _grdp_outcome(oc: ScenarioOutcome, reg: Registry, lang: str, next_figure=None) -> Section:
+    y, b = oc.year, oc.year - 1
+    s = Section()
+    if oc.grdp_annual_growth_pct is None:
+        return s.md(label("so_grdp_missing", lang))
+    tg = reg.targets[(reg.targets["indicator"] == "grdp") & (reg.targets["period"] == f"FY-{y}")]
+    target = float(tg["value"].iloc[0]) if len(tg) else None
+    comparator = tg["comparator"].iloc[0] if len(tg) else "≥"
+    from .status import meets
+
+    met = meets(oc.grdp_annual_growth_pct, comparator, target) if target is not None else None
+    w = oc.h1_weight
+    s.md(label("so_grdp", lang, y=y, g=format_pct(oc.grdp_annual_growth_pct, lang), w=format_number(w, lang, 4),
+               g1=format_pct(oc.grdp_h1_growth_pct, lang), w2=format_number(1 - w, lang, 4),
+               g2=format_pct(oc.grdp_h2_growth_pct, lang),
+               t=f"{comparator} {as_written(target, lang)}" if target is not None else "—",
+               verdict=label("so_met" if met else "so_missed", lang).lower() if met is not None else "—"))
+    notes = []
+    if oc.h1_weight_source == "scenario":
+        notes.append(label("so_w1_scenario", lang, w=format_number(w, lang, 4),
+                           w_data=format_number(oc.h1_weight_data, lang, 4)))
+    if oc.grdp_h1_source == "scenario":
+        notes.append(label("so_g1_scenario", lang, g1=format_pct(oc.grdp_h1_growth_pct, lang)))
+    comp = oc.components
+    basis = str(comp["h2_weight_basis"].iloc[0])
+    why = label("so_weights_why", lang, b=b) if basis.startswith("H1-") else ""
+    notes.append(label("so_weights", lang, basis=period_label(basis, lang), why=why))
+    s.md(md_escape(" ".join(notes)))
+    growth_rows, contrib_rows = [], []
+    for r in comp.to_dict("records"):
+        name = _component_name(r["component"], lang)
+        g2 = _nan(r["h2_growth_pct"])
+        g2_cell: Any = missing(lang) if g2 is None else Html(
+            f"{esc(format_pct(g2, lang))}<br><span class=\"data-note\">{esc(label('so_src_' + r['h2_growth_source'], lang))}"
+            "</span>")
+        growth_rows.append([name, format_pct(_nan(r["h1_growth_pct"]), lang), g2_cell,
+                            format_pct(None if _nan(r["h2_weight"]) is None else r["h2_weight"] * 100, lang, 1)])
+        contrib_rows.append([name, format_pp(_nan(r["h1_contribution_pp"]), lang),
+                             format_pp(_nan(r["h2_contribution_pp"]), lang), format_pp(_nan(r["year_contribution_pp"]), lang)])
+    total = Html(f"<strong>{esc(label('contrib_total', lang))}</strong>")
+    growth_rows.append([total, format_pct(oc.grdp_h1_growth_pct, lang), format_pct(oc.grdp_h2_growth_pct, lang),
+                        format_pct(100.0, lang, 1)])
+    if oc.h1_rounding_pp is not None:
+        contrib_rows.append([label("so_rounding_row", lang), "", "", format_pp(oc.h1_rounding_pp, lang, 3)])
+    contrib_rows.append([total, format_pp(comp["h1_contribution_pp"].sum(), lang), format_pp(oc.grdp_h2_growth_pct, lang),
+                         format_pp(oc.grdp_annual_growth_pct, lang)])
+    s.html(html_table(label("so_growth_header", lang, y=y).split("|"), growth_rows, num=[1, 2, 3]))
+    s.html(html_table(label("so_comp_header", lang).split("|"), contrib_rows, num=[1, 2, 3]))
+    if oc.h1_rounding_pp is not None:
+        s.md(md_escape(label("so_rounding", lang, x=format_pp(oc.h1_rounding_pp, lang, 3))))
+    s.fig(charts.scenario_contributions_chart(comp, y, lang))
+    n = next_figure() if next_figure else 1
+    s.html('<p class="caption">' + esc(label("so_chart_caption", lang, n=n, y=y, name=oc.scenario.name)) + "</p>")
+    return s
+
+
 # =========================================================================== the briefing
 class Briefing:
     """A briefing's data and its sections, in one language, as of one date.
@@ -537,12 +926,20 @@ class Briefing:
     """
 
     def __init__(self, reg: Registry, obs: pd.DataFrame, *, lang: str = "vi", as_of: str = RESOLUTION_AS_OF,
-                 sector: str | None = None, notebook: str = "overview"):
+                 sector: str | None = None, notebook: str = "overview", scenario: Scenario | None = None):
+        self.data_obs = obs  # the observations as loaded (before a scenario's revisions)
+        self.scenario = scenario
+        sectors = [sector] if notebook == "sector" and sector else None
+        reg, obs = apply_scenario(reg, obs, scenario, sectors=sectors)
         self.reg, self.obs, self.lang, self.as_of = reg, obs, lang, as_of
         self.notebook = notebook
         self.sector = sector if notebook == "sector" else None
         self.year = date.fromisoformat(reg.catalog.resolution_date).year
-        self.assessed = assess_targets(reg, obs, as_of=as_of, lang=lang)
+        self.h1_weights = ({"grdp": scenario.h1_weight.h1_weight}
+                           if scenario is not None and scenario.h1_weight is not None else {})
+        self.assessed = assess_targets(reg, obs, as_of=as_of, lang=lang, h1_weights=self.h1_weights)
+        self._probabilities: dict[str, Probability] | None = None
+        self._outcome: ScenarioOutcome | None = None
         self.anomalies = anomalies(self.assessed, lang)
         self.notes: list[str] = []
         self._checked = False
@@ -552,16 +949,21 @@ class Briefing:
     # ------------------------------------------------------------------ loading
     @classmethod
     def load(cls, sector: str | None = None, lang: str = "vi", data_dir: str = "", as_of: str = RESOLUTION_AS_OF,
-             *, notebook: str | None = None) -> "Briefing":
-        """Validate the parameters, then load the registry and observations and assess every target."""
+             *, notebook: str | None = None, scenario: str = "") -> "Briefing":
+        """Validate the parameters, then load the registry and observations and assess every target.
+
+        ``scenario``: a scenario name in ``<data_dir>/scenarios`` ('' for none); its H1 revisions and w₁ are
+        applied before the assessment, and the briefing is labelled as a scenario briefing.
+        """
         if notebook is None:
             notebook = "overview" if sector in (None, "", OVERVIEW_SECTOR) else "sector"
-        p = validate_parameters(sector, lang, data_dir, as_of, notebook=notebook)
+        p = validate_parameters(sector, lang, data_dir, as_of, notebook=notebook, scenario=scenario)
         reg = load_registry(p["data_dir"] or None)
         # A sector briefing reads only its own observations file, so that it depends on that file
         # alone (kg_metrics.deps builds its cache key from the same rule).
         obs = load_observations(reg, sectors=[p["sector"]] if notebook == "sector" else None)
-        return cls(reg, obs, lang=p["lang"], as_of=p["as_of"], sector=p["sector"], notebook=notebook)
+        sc = load_scenario(p["scenario"], reg.data_dir, reg) if p.get("scenario") else None
+        return cls(reg, obs, lang=p["lang"], as_of=p["as_of"], sector=p["sector"], notebook=notebook, scenario=sc)
 
     def _load_derivations(self) -> dict[str, dict]:
         path = self.reg.data_dir / self.reg.catalog.derivations
@@ -693,6 +1095,8 @@ class Briefing:
             s.md("# " + self.L("overview_title", y=self.year))
         else:
             s.md("# " + self.L("sector_title", sector=md_escape(self.reg.sector_name(self.sector, lang)), y=self.year))
+        if self.scenario is not None:
+            s.html(scenario_banner(self.scenario, lang))
         title = cat.resolution_title_vi if lang == "vi" else cat.resolution_title_en
         fields = dict(title=md_escape(title), title_vi=f"*{md_escape(cat.resolution_title_vi)}*",
                       issuer=self.L("issuer"), session=self.L("session"),
@@ -761,7 +1165,7 @@ class Briefing:
         lang, y = self.lang, self.year
         b = y - 1
         s = Section().md("### " + self.L("required_heading", y=y))
-        req = grdp_requirement(self.reg, self.obs, y, as_of=self.as_of)
+        req = grdp_requirement(self.reg, self.obs, y, as_of=self.as_of, h1_weight=self.h1_weights.get("grdp"))
         tg = self.reg.targets[(self.reg.targets["indicator"] == "grdp") & (self.reg.targets["measure"] == "growth_yoy_pct")]
         fy_t = tg[tg["period"] == f"FY-{y}"]
         h2_t = tg[tg["period"] == f"H2-{y}"]
@@ -797,8 +1201,12 @@ class Briefing:
             [f"Y {b}", self.L("in_fy", b=b), ("≈" if fy["status"] == "derived" else "") + self.qty(fy["value"], fy["unit"]),
              source(fy)],
             ["w₁", self.L("in_w1", b=b),
-             f"{format_number(h1['value'], lang)} / {format_number(fy['value'], lang)} = {w_txt}", ""],
+             f"{format_number(h1['value'], lang)} / {format_number(fy['value'], lang)} = "
+             f"{format_number(req['h1_weight_data'], lang, 4)}", ""],
         ]
+        if req.get("h1_weight_overridden"):
+            rows.append(["w₁", self.L("sa_h1_weight", b=b), w_txt, Html(f'<span class="scenario">'
+                                                                        f'{esc(self.status_word("scenario"))}</span>')])
         s.html(html_table(self.L("inputs_header").split("|"), rows, num=[2]))
         g2 = req["required_h2_growth_pct"]
         res = req.get("resolution_h2_growth_pct")
@@ -897,6 +1305,9 @@ class Briefing:
         else:
             rows = self._level_facts(o)
         rows.append([self.L("f_status"), badge(o["status"], lang), o["reason"]])
+        prob = self.probabilities.get(o["target_id"])
+        if prob is not None:
+            rows.append([self.L("prob_row"), self.prob_value(prob), self.prob_basis(prob)])
         s.html(html_table(self.L("facts_header").split("|"), rows, num=[1], cls="kg kg-facts"))
         s.extend(self._findings(o["indicator"]))
         data = charts.target_chart_data(o, self.reg, self.obs)
@@ -1191,6 +1602,107 @@ class Briefing:
             s.md(self.L("sources_more"))
         return s
 
+    # ------------------------------------------------------------------ probability
+    @property
+    def probabilities(self) -> dict[str, Probability]:
+        """P(met) of every target, as of the briefing's date (:func:`kg_metrics.probability.target_probabilities`)."""
+        if self._probabilities is None:
+            probs = target_probabilities(self.reg, self.obs, as_of=self.as_of, h1_weights=self.h1_weights,
+                                         target_ids=list(self._sector_targets()["target_id"]))
+            self._probabilities = {p.target_id: p for p in probs}
+        return self._probabilities
+
+    def prob_value(self, prob: Probability) -> Any:
+        """'81%' (Vietnamese '81%'), or the missing marker."""
+        if prob.available:
+            return format_pct(prob.p_met * 100, self.lang, 0)
+        return Html(f'<span class="missing">{esc(self.L("prob_missing"))}</span>')
+
+    def prob_reason(self, prob: Probability) -> str:
+        years = ", ".join(map(str, prob.years)) or "—"
+        key = "prob_reason_history_none" if prob.reason == "history" and not prob.history else "prob_reason_" + prob.reason
+        return self.L(key, y=self.year, k=len(prob.history), years=years, min=MIN_YEARS)
+
+    def prob_basis(self, prob: Probability) -> str:
+        """What a probability rests on (years and method, COVID years left out), or why there is none."""
+        if not prob.available:
+            return self.L("prob_none", reason=self.prob_reason(prob))
+        key = "prob_basis_ratio" if prob.method == "h2_h1_ratio" else "prob_basis_gap"
+        basis = self.L(key, years=", ".join(map(str, prob.years)))
+        return f"{basis}; {self.L('prob_covid', covid=', '.join(map(str, THRESHOLDS.covid_years)))}"
+
+    def probability_content(self) -> Section:
+        """P(met) of every target of the briefing (or why there is none), then a fan chart per target with one."""
+        lang = self.lang
+        assessed = self._sector_targets()
+        s = Section()
+        if assessed.empty:
+            return s
+        s.md("## " + self.L("prob_heading"))
+        s.md(self.L("prob_intro", as_of=format_date_lang(self.as_of, lang), n=format_number(DEFAULT_DRAWS, lang),
+                    seed=DEFAULT_SEED, covid=", ".join(map(str, THRESHOLDS.covid_years)), y=self.year, min=MIN_YEARS))
+        probs = self.probabilities
+        k = sum(1 for p in probs.values() if p.available)
+        s.md(self.L("prob_count", k=k, n=len(probs)))
+        rows = []
+        unavailable: dict[str, list[str]] = {}  # reason → targets: missing is shown as missing, with why
+        for o in assessed.to_dict("records"):
+            p = probs[o["target_id"]]
+            if not p.available:
+                unavailable.setdefault(self.prob_reason(p), []).append(f"{o['name']}, {period_label(o['period'], lang)}")
+                continue
+            unit = "pct" if o["measure"] == "growth_yoy_pct" else o["unit"]
+            rows.append([self.reg.sector_name(o["sector"], lang), o["name"], period_label(o["period"], lang),
+                         f"{o['comparator']} {self.qty(o['target'], unit)}", self.prob_value(p), self.prob_basis(p)])
+        if rows and self.notebook == "sector":
+            s.html(html_table(self.L("prob_header").split("|")[1:], [r[1:] for r in rows], num=[2, 3]))
+        elif rows:
+            s.html(html_table(self.L("prob_header").split("|"), rows, num=[3, 4]))
+        if unavailable:
+            items = "".join(f'<li><span class="missing">{esc(self.L("prob_missing"))}</span>: {esc(why)} — '
+                            f"{esc('; '.join(names))}</li>" for why, names in unavailable.items())
+            s.html(f"<p>{esc(self.L('prob_unavailable'))}</p><ul>{items}</ul>")
+        # the overview draws the fan charts of its own (GRDP) targets; each sector briefing draws its own
+        fans = [o for o in assessed.to_dict("records") if probs[o["target_id"]].available
+                and (self.notebook == "sector" or o["sector"] == OVERVIEW_SECTOR)]
+        for o in fans:
+            s.extend(self.fan_content(o, probs[o["target_id"]]))
+        if self.notebook == "overview" and k > len(fans):
+            s.md(self.L("prob_fans_more"))
+        return s
+
+    def fan_content(self, o: dict, prob: Probability) -> Section:
+        """A target's fan chart and its caption."""
+        lang = self.lang
+        s = Section()
+        data = charts.fan_chart_data(prob, self.obs, self.as_of)
+        s.fig(charts.fan_chart(data, self.reg, lang))
+        basis = self.L("prob_basis_ratio" if prob.method == "h2_h1_ratio" else "prob_basis_gap",
+                       years=", ".join(map(str, prob.years)))
+        s.html('<p class="caption">' + esc(self.L(
+            "prob_caption", n=self._next_figure(), name=o["name"], p=period_label(o["period"], lang), y=self.year,
+            prob=format_pct(prob.p_met * 100, lang, 0), basis=basis,
+            covid=self.L("prob_covid", covid=", ".join(map(str, THRESHOLDS.covid_years))),
+            draws=format_number(prob.n_draws, lang))) + "</p>")
+        return s
+
+    # ------------------------------------------------------------------ scenario
+    @property
+    def outcome(self) -> ScenarioOutcome | None:
+        """The scenario's outcome (None without a scenario)."""
+        if self.scenario is None:
+            return None
+        if self._outcome is None:
+            self._outcome = scenario_outcome(self.reg, self.data_obs, self.scenario, self.as_of)
+        return self._outcome
+
+    def scenario_content(self) -> Section:
+        """The scenario's assumptions and what they imply (empty without a scenario)."""
+        if self.scenario is None:
+            return Section()
+        return scenario_section_content(self.outcome, self.reg, self.lang, sector=self.sector,
+                                        next_figure=self._next_figure)
+
     # ------------------------------------------------------------------ display methods (the notebooks call these)
     def title(self) -> None:
         show(self.title_content())
@@ -1216,6 +1728,14 @@ class Briefing:
     def sources_section(self) -> None:
         show(self.sources_content())
 
+    def probability_section(self) -> None:
+        show(self.probability_content())
+
+    def scenario_section(self) -> None:
+        show(self.scenario_content())
+
 
 __all__ = ["LABELS", "label", "Html", "esc", "md_escape", "html_table", "badge", "check_badge", "missing",
-           "format_date_lang", "clause_label", "link", "links", "md_link", "Section", "show", "Briefing"]
+           "format_date_lang", "clause_label", "link", "links", "md_link", "Section", "show", "Briefing",
+           "EXPLORER_LABELS", "explorer_labels", "scenario_banner", "scenario_assumptions_rows",
+           "scenario_section_content", "scenario_outcome_section"]

@@ -1,0 +1,79 @@
+"""The interactive explorer notebook: committed clean and thin; headless under papermill it builds the widgets,
+applies new values through them, shows the outcome and saves a scenario that round-trips to the same outcome."""
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from kg_metrics.format import format_pct
+from kg_metrics.scenarios import Explorer, load_scenario, scenario_outcome
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "explorer.ipynb"
+VALUES = {"va_agri": 1.5, "va_services": 8.25, "h1_weight": 0.5, "tourists": -5.0, "grdp_h1_growth_pct": 6.5}
+
+
+def _read():
+    return nbformat.read(NOTEBOOK, as_version=4)
+
+
+def test_committed_clean_with_one_parameters_cell():
+    nb = _read()
+    nbformat.validate(nb)
+    params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1
+    tree = ast.parse(params[0].source)
+    assert [s.target.id for s in tree.body] == ["lang", "data_dir", "scenario", "set_values", "save_to"]
+    assert all(ast.unparse(s.annotation) == "str" for s in tree.body)
+    for c in nb.cells:
+        assert c.cell_type == "code" and c.outputs == [] and c.execution_count is None
+    assert "widgets" not in nb.metadata and nb.metadata["kernelspec"]["name"] == "python3"
+
+
+def test_thin():
+    nb = _read()
+    code = [c for c in nb.cells if "parameters" not in c.metadata.get("tags", [])]
+    assert len(code) <= 8
+    for c in code:
+        assert "print(" not in c.source and "ipywidgets" not in c.source
+        assert len([ln for ln in c.source.splitlines() if ln.strip() and not ln.startswith("#")]) <= 4, c.source
+
+
+@pytest.mark.notebook
+def test_headless_run_updates_and_saves_a_round_tripping_scenario(tmp_path, registry, observations):
+    import papermill as pm
+
+    saved = tmp_path / "mine.yml"
+    out = tmp_path / "explorer.ipynb"
+    pm.execute_notebook(str(NOTEBOOK), str(out), kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOK.parent),
+                        execution_timeout=300,
+                        parameters={"lang": "vi", "scenario": "baseline", "set_values": json.dumps(VALUES),
+                                    "save_to": str(saved)})
+    nb = nbformat.read(out, as_version=4)
+    outputs = [o for c in nb.cells for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o["output_type"] in ("error", "stream")], outputs
+    # the widgets were constructed: the controls cell shows a widget view, and the kernel's widget state
+    # holds the sliders at the values set on them
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
+    state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    sliders = {m["state"]["description"]: m["state"]["value"] for m in state.values()
+               if m["model_name"] == "FloatSliderModel"}
+    assert sliders["Nông, lâm nghiệp và thủy sản"] == 1.5 and sliders["Quyền số w₁ (6 tháng đầu năm 2023)"] == 0.5
+
+    # the same values, in process: what the notebook should have shown
+    ex = Explorer(registry, observations, lang="vi")
+    expected = ex.update(**VALUES)
+    text = "\n".join(o["data"].get("text/markdown", "") + o["data"].get("text/html", "")
+                     for o in outputs if "data" in o)
+    g = format_pct(expected.grdp_annual_growth_pct, "vi")
+    assert f"Tăng trưởng GRDP cả năm 2024 theo kịch bản: **{g}**" in text
+    assert "0,5000 × 6,50%" in text and "1,50%<br>" in text
+    assert any("image/png" in o.get("data", {}) for o in outputs)
+
+    # the saved file round-trips to the same outcome
+    sc = load_scenario(saved, reg=registry)
+    assert sc.name == "mine" and sc.h1_weight.h1_weight == 0.5 and sc.h1_revisions["grdp"].growth_yoy_pct == 6.5
+    assert scenario_outcome(registry, observations, sc).summary() == expected.summary()

@@ -1,0 +1,455 @@
+"""Scenarios: the schema and its errors, the shipped files and their sources, outcomes by hand, round trips, briefings."""
+from __future__ import annotations
+
+import math
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from kg_metrics.assessment import assess_targets, grdp_requirement, sector_contributions
+from kg_metrics.errors import DataError, ParameterError
+from kg_metrics.observations import load_observations
+from kg_metrics.params import validate_parameters
+from kg_metrics.report import Briefing
+from kg_metrics.scenarios import (Explorer, H1Revision, H1Weight, H2Growth, Scenario, apply_scenario, load_scenario,
+                                  save_scenario, scenario_files, scenario_names, scenario_outcome)
+
+FIXTURES = Path(__file__).parent / "data" / "scenarios"
+
+# H1 2023 value added (bn VND, 2010 prices), the weights of both halves; product taxes = the residual.
+H1_2023 = {"va_agri": 13897.96, "va_industry": 7151.09, "va_services": 12862.0, "va_taxes": 35872 - 13897.96 - 7151.09 - 12862}
+W1 = 35872 / (78259.75 / 1.075)  # GRDP H1 2023 / GRDP 2023 (derived)
+H1_PACE = {"va_agri": 2.46, "va_industry": 10.35, "va_services": 9.8, "va_taxes": 5.71}
+
+
+def by_hand(h2: dict[str, float], g1: float = 6.84, w1: float = W1) -> tuple[float, float]:
+    """(annual, H2) GRDP growth from the components' H2 growths, written out as the docs say."""
+    g2 = sum(H1_2023[c] / 35872 * h2[c] for c in H1_2023)
+    return w1 * g1 + (1 - w1) * g2, g2
+
+
+@pytest.fixture(scope="module")
+def shipped(registry):
+    return {n: load_scenario(n, reg=registry) for n in scenario_names()}
+
+
+# --------------------------------------------------------------------------- files and names
+def test_shipped_scenarios(shipped):
+    assert {"baseline", "low", "high"} <= set(shipped)
+    assert shipped["baseline"].is_empty
+    for s in shipped.values():
+        assert s.path.name == f"{s.name}.yml" and s.title_vi and s.title_en
+
+
+def test_scenario_files_name_the_file(data_dir):
+    assert scenario_files(data_dir, "low") == [data_dir / "scenarios" / "low.yml"]
+    with pytest.raises(ParameterError, match="expected one of: baseline"):
+        scenario_files(data_dir, "../low")
+
+
+def _assumptions(s: Scenario):
+    if s.h1_weight:
+        yield "h1_weight", s.h1_weight, s.h1_weight.h1_weight
+    for k, r in s.h1_revisions.items():
+        yield k, r, r.value
+    for group in ("sectors", "indicators"):
+        for k, a in getattr(s, group).items():
+            yield k, a, a.h2_growth_pct
+
+
+def test_every_shipped_value_comes_from_the_observations(shipped, observations):
+    """A URL source: some observation from that page has this very value. 'derived from': the rows exist."""
+    for s in shipped.values():
+        for key, a, value in _assumptions(s):
+            assert "\n" not in a.justification and a.justification
+            if a.source.startswith("http"):
+                rows = observations[observations["source_url"] == a.source]
+                assert not rows.empty, (s.name, key, a.source)
+                assert any(math.isclose(v, value, abs_tol=1e-9) for v in rows["value"]), (s.name, key, value)
+            else:
+                assert a.source.startswith("derived from observations/"), a.source
+                file, _, refs = a.source.removeprefix("derived from ").partition(": ")
+                for ref in refs.split(", "):
+                    ind, measure, period = ref.split("/")
+                    hit = observations[(observations["indicator"] == ind) & (observations["measure"] == measure)
+                                       & (observations["period"] == period)]
+                    assert len(hit) == 1, ref
+                    assert hit["file"].iloc[0] in (f"data/{file}", "data/derivations.yml"), (ref, hit["file"].iloc[0])
+
+
+def test_low_tourists_is_the_derived_h2_2023_pace(shipped):
+    h2_2023 = 8.5 - 4.95
+    h2_2022 = 7.56 - 4.95 / 1.42
+    assert shipped["low"].indicators["tourists"].h2_growth_pct == pytest.approx((h2_2023 / h2_2022 - 1) * 100, abs=0.005)
+
+
+def test_h1_revised_is_the_h1_2021_revision(shipped):
+    assert shipped["h1_revised"].h1_revisions["grdp"].growth_yoy_pct == pytest.approx(6.84 - (4.52 - 3.54))
+
+
+# --------------------------------------------------------------------------- errors
+@pytest.mark.parametrize("name, field, line, contains", [
+    ("bad_yaml", None, 6, "is not valid YAML"),
+    ("wrong_type", "sectors.va_agri.h2_growth_pct", 6, "is not a number in Vietnamese notation"),
+    ("unknown_sector", "sectors.va_mining", 9, "unknown GRDP component 'va_mining'"),
+    ("unknown_indicator", "indicators.pi_disbursement", 5, "unknown indicator"),
+    ("growth_out_of_range", "indicators.tourists.h2_growth_pct", 6, "outside the sane range [-50, 100]"),
+    ("bare_decimal", "sectors.va_services.h2_growth_pct", 6, "quoted string"),
+    ("weight_out_of_range", "h1_weight.h1_weight", 5, "outside the sane range [0.3, 0.7]"),
+    ("name_mismatch", "name", 1, "differs from the file name"),
+    ("unknown_field", "sector", 4, "unknown field"),
+    ("bad_source", "indicators.rice.source", 8, "must be a URL"),
+    ("two_measures", "h1_revisions.rice", 5, "exactly one of growth_yoy_pct and level"),
+])
+def test_a_bad_file_names_file_field_and_line(name, field, line, contains, registry, problem):
+    with pytest.raises(DataError) as exc:
+        load_scenario(FIXTURES / f"{name}.yml", reg=registry)
+    p = problem(exc.value, f"tests/data/scenarios/{name}.yml", field=field, contains=contains)
+    assert p.line == line
+    assert f"line {line}" in str(exc.value)
+
+
+def test_a_missing_scenario_lists_the_known_ones(registry):
+    with pytest.raises(DataError, match="not found; known scenarios: baseline, h1_revised, high, low"):
+        load_scenario("medium", reg=registry)
+
+
+def test_not_a_mapping(tmp_path, registry):
+    (tmp_path / "x.yml").write_text("- a\n- b\n", encoding="utf-8")
+    with pytest.raises(DataError, match="must be a mapping"):
+        load_scenario(tmp_path / "x.yml", reg=registry)
+
+
+def test_a_file_with_every_field_loads(registry):
+    s = load_scenario(FIXTURES / "ok_everything.yml", reg=registry)
+    assert s.h1_weight.h1_weight == 0.5
+    assert s.h1_revisions["retail"].measure == "level" and s.h1_revisions["retail"].value == 80_000
+    assert s.indicators["tourists"].h2_growth_pct == 10.0
+
+
+def test_python_construction_accepts_floats_but_checks_ranges():
+    H2Growth(h2_growth_pct=2.46, justification="x", source="explorer")
+    with pytest.raises(ValueError, match="sane range"):
+        H2Growth(h2_growth_pct=-60.0, justification="x", source="explorer")
+    with pytest.raises(ValueError, match="finite"):
+        H2Growth(h2_growth_pct=float("nan"), justification="x", source="explorer")
+    with pytest.raises(ValueError, match="one non-empty line"):
+        H1Weight(h1_weight=0.5, justification="two\nlines", source="explorer")
+
+
+# --------------------------------------------------------------------------- baseline = the data
+def test_baseline_changes_nothing(registry, observations, shipped):
+    reg, obs = apply_scenario(registry, observations, shipped["baseline"])
+    assert reg is registry and obs is observations
+
+
+def test_baseline_briefing_reproduces_the_plain_one(registry, observations, shipped):
+    contents = {"overview": ("grdp_content", "summary_content", "probability_content", "sources_content"),
+                "sector": ("summary_content", "targets_content", "sources_content")}
+    for notebook, sector in (("overview", None), ("sector", "tourism")):
+        plain = Briefing(registry, observations, notebook=notebook, sector=sector)
+        base = Briefing(registry, observations, notebook=notebook, sector=sector, scenario=shipped["baseline"])
+        pd.testing.assert_frame_equal(plain.assessed, base.assessed)
+        for name in contents[notebook]:
+            assert getattr(plain, name)().text == getattr(base, name)().text, name
+        assert {k: p.p_met for k, p in plain.probabilities.items()} == {k: p.p_met for k, p in base.probabilities.items()}
+    req = grdp_requirement(registry, observations)
+    assert req["h1_weight"] == req["h1_weight_data"] and not req["h1_weight_overridden"]
+
+
+def test_baseline_outcome_by_hand(registry, observations):
+    oc = scenario_outcome(registry, observations)
+    annual, g2 = by_hand(H1_PACE)
+    assert oc.h1_weight == pytest.approx(W1, rel=1e-12) and oc.h1_weight_source == "data"
+    assert oc.grdp_h2_growth_pct == pytest.approx(g2, abs=1e-9)
+    assert oc.grdp_annual_growth_pct == pytest.approx(annual, abs=1e-9)
+    assert round(oc.grdp_annual_growth_pct, 2) == 6.84
+    # H1 contributions are the briefing's own
+    h1 = sector_contributions(observations)
+    assert list(oc.components["h1_contribution_pp"]) == pytest.approx(list(h1["contribution_pp"]), abs=1e-12)
+    # components' year contributions + the rounding row add up to the year
+    total = oc.components["year_contribution_pp"].sum() + oc.h1_rounding_pp
+    assert total == pytest.approx(oc.grdp_annual_growth_pct, abs=1e-12)
+    assert set(oc.components["h2_growth_source"]) == {"h1_pace"}
+    assert set(oc.components["h2_weight_basis"]) == {"H1-2023"}  # 2023 sector levels are not published
+
+
+def test_baseline_indicator_outcomes_by_hand(registry, observations):
+    t = scenario_outcome(registry, observations).targets.set_index("target_id")
+    # rice: H1 2024 > 2,57 Mt, H2 2023 = 4,55 − 2,5 = 2,05 Mt, H1 pace 2,57/2,5 − 1 = 2,8%
+    assert t.loc["rice_h2_2024", "projected"] == pytest.approx(2.05 * 1.028)
+    assert t.loc["rice_fy2024", "projected"] == pytest.approx(2.57 + 2.05 * 1.028)
+    assert t.loc["rice_fy2024", "met"] is True and t.loc["rice_h2_2024", "met"] is True
+    # tourists: H1 2024 ≈ 5,472384 M (derived), H2 2023 = 3,55 M, pace 5,472384/4,95 − 1
+    pace = 5.472384 / 4.95 - 1
+    assert t.loc["tourists_fy2024", "projected"] == pytest.approx(5.472384 + 3.55 * (1 + pace))
+    # missing inputs are missing, with the reason
+    assert t.loc["retail_fy2024", "missing"] == "h2_base" and t.loc["retail_fy2024", "met"] is None
+    assert math.isnan(t.loc["retail_fy2024", "projected"])
+    assert t.loc["pi_disbursement_fy2024", "missing"] == "not_additive"
+
+
+# --------------------------------------------------------------------------- low, high, revisions, w1
+def test_low_and_high_by_hand(registry, observations, shipped):
+    low = scenario_outcome(registry, observations, shipped["low"])
+    annual, g2 = by_hand({"va_agri": 0.79, "va_industry": 7.09, "va_services": 6.15, "va_taxes": 4.55})
+    assert low.grdp_annual_growth_pct == pytest.approx(annual, abs=1e-9)
+    assert round(annual, 2) == 5.49 and round(g2, 2) == 4.17
+    t = low.targets.set_index("target_id")
+    assert t.loc["grdp_growth_fy2024", "met"] is False and t.loc["grdp_growth_h2_2024", "met"] is False
+    assert t.loc["tourists_fy2024", "projected"] == pytest.approx(5.472384 + 3.55 * (1 - 0.1286))
+    assert t.loc["tourists_fy2024", "met"] is False
+    ipv_h1_2024, ipv_h2_2023 = 22285.13 * 1.1195, 56996 / 1.1328 - 22285.13  # both derived
+    assert t.loc["ipv_fy2024", "projected"] == pytest.approx(ipv_h1_2024 + ipv_h2_2023 * 1.1068)
+    high = scenario_outcome(registry, observations, shipped["high"])
+    annual, _ = by_hand({"va_agri": 2.49, "va_industry": 10.35, "va_services": 10.79, "va_taxes": 5.71})
+    assert high.grdp_annual_growth_pct == pytest.approx(annual, abs=1e-9) and round(annual, 2) == 7.03
+
+
+def test_w1_override(registry, observations):
+    s = Scenario(name="halves", title_vi="x", title_en="x",
+                 h1_weight=H1Weight(h1_weight=0.5, justification="equal halves", source="explorer"))
+    oc = scenario_outcome(registry, observations, s)
+    annual, _ = by_hand(H1_PACE, w1=0.5)
+    assert oc.grdp_annual_growth_pct == pytest.approx(annual) and oc.h1_weight_source == "scenario"
+    b = Briefing(registry, observations, scenario=s)
+    row = b.assessed.set_index("target_id").loc["grdp_growth_fy2024"]
+    assert row["h1_weight"] == 0.5 and row["required_h2_growth_pct"] == pytest.approx(2 * 6.7 - 6.84)
+    text = b.grdp_content().text
+    assert "g₂ = (6,7 − 0,5000 × 6,84) / (1 − 0,5000) = **6,56%**" in text
+    assert "35.872 / 72.799,77 = 0,4927" in text and "giả định của kịch bản" in text
+
+
+def test_h1_revision_replaces_the_figure_and_rederives(registry, observations, shipped):
+    _, obs = apply_scenario(registry, observations, shipped["h1_revised"])
+    g = obs[(obs["indicator"] == "grdp") & (obs["measure"] == "growth_yoy_pct") & (obs["period"] == "H1-2024")]
+    assert g["value"].tolist() == [5.86] and g["status"].tolist() == ["scenario"]
+    lv = obs[(obs["indicator"] == "grdp") & (obs["measure"] == "level") & (obs["period"] == "H1-2024")]
+    assert lv["value"].iloc[0] == pytest.approx(35872 * 1.0586) and lv["status"].iloc[0] == "derived"
+    assert len(obs) == len(observations)
+    _, twice = apply_scenario(registry, obs, shipped["h1_revised"])  # idempotent
+    pd.testing.assert_frame_equal(obs, twice)
+    a = assess_targets(registry, obs).set_index("target_id")
+    assert a.loc["grdp_growth_fy2024", "required_h2_growth_pct"] == pytest.approx((6.7 - W1 * 5.86) / (1 - W1))
+    oc = scenario_outcome(registry, observations, shipped["h1_revised"])
+    assert oc.grdp_annual_growth_pct == pytest.approx(by_hand(H1_PACE, g1=5.86)[0])
+
+
+def test_revising_a_derived_or_missing_figure(registry, observations):
+    s = Scenario(name="r", title_vi="x", title_en="x", h1_revisions={
+        "tourists": H1Revision(level=5.0, justification="x", source="explorer"),
+        "retail": H1Revision(level=80_000.0, justification="x", source="explorer")})
+    _, obs = apply_scenario(registry, observations, s)
+    t = obs[(obs["indicator"] == "tourists") & (obs["period"] == "H1-2024") & (obs["measure"] == "level")]
+    assert t["value"].tolist() == [5.0] and t["status"].tolist() == ["scenario"]
+    r = obs[(obs["indicator"] == "retail") & (obs["period"] == "H1-2024")]
+    assert r["value"].tolist() == [80_000.0] and r["status"].tolist() == ["scenario"]
+    assert len(obs) == len(observations) + 1
+    oc = scenario_outcome(registry, observations, s).targets.set_index("target_id")
+    assert oc.loc["tourists_fy2024", "projected"] == pytest.approx(5.0 + 3.55 * (5.0 / 4.95))
+    assert oc.loc["retail_fy2024", "missing"] == "h2_base"  # H2 2023 retail is still unknown
+
+
+def test_sector_briefing_ignores_other_sectors_revisions(registry, shipped):
+    obs = load_observations(registry, sectors=["tourism"])
+    _, out = apply_scenario(registry, obs, shipped["h1_revised"], sectors=["tourism"])
+    pd.testing.assert_frame_equal(out.reset_index(drop=True), obs.reset_index(drop=True))
+
+
+# --------------------------------------------------------------------------- round trip
+def test_save_and_load_round_trip(tmp_path, registry, observations, shipped):
+    for s in shipped.values():
+        path = save_scenario(s, tmp_path / f"{s.name}.yml")
+        back = load_scenario(path, reg=registry)
+        assert back.model_dump() == s.model_dump()
+        assert scenario_outcome(registry, observations, back).summary() == \
+            scenario_outcome(registry, observations, s).summary()
+
+
+def test_save_writes_exact_numbers_and_takes_the_file_name(tmp_path, registry):
+    s = Scenario(name="x", title_vi="x", title_en="x",
+                 h1_weight=H1Weight(h1_weight=0.4927488268234948, justification="j", source="explorer"),
+                 sectors={"va_agri": H2Growth(h2_growth_pct=-1.25, justification="j", source="explorer")},
+                 h1_revisions={"ipv": H1Revision(level=24948.203035, justification="j", source="explorer")})
+    path = save_scenario(s, tmp_path / "mine.yml")
+    text = path.read_text(encoding="utf-8")
+    assert "name: mine" in text and "0,4927488268234948" in text and "24.948,203035" in text and "-1,25" in text
+    back = load_scenario(path, reg=registry)
+    assert back.name == "mine" and back.h1_weight.h1_weight == 0.4927488268234948
+    assert back.h1_revisions["ipv"].level == 24948.203035
+    with pytest.raises(ValueError, match="ends in .yml"):
+        save_scenario(s, tmp_path / "mine.yaml")
+
+
+def test_a_saved_scenario_is_one_the_batch_build_accepts(data_copy, registry):
+    s = load_scenario("low", reg=registry)
+    save_scenario(s, data_copy / "scenarios" / "mine.yml")
+    assert "mine" in scenario_names(data_copy)
+    p = validate_parameters(None, "vi", str(data_copy), "2024-07-18", notebook="overview", scenario="mine")
+    assert p["scenario"] == "mine"
+    b = Briefing.load(**p)
+    assert b.scenario.name == "mine" and "Kịch bản: mine" in b.title_content().text
+
+
+# --------------------------------------------------------------------------- parameters
+def test_scenario_parameter():
+    assert "scenario" not in validate_parameters(None, "vi", "", notebook="overview")
+    p = validate_parameters("tourism", "vi", "", notebook="sector", scenario="low")
+    assert p["scenario"] == "low" and Briefing.load(**p).scenario.name == "low"
+
+
+@pytest.mark.parametrize("bad, match", [
+    ("medium", "not a scenario in .*expected one of: baseline, h1_revised, high, low"),
+    ("../low", "not a scenario name"), ("Low", "not a scenario name"), ("low'", "quote"),
+    ("low\n", "newline"), (1, "must be a string"), (None, "must be a string"),
+])
+def test_bad_scenario_parameter(bad, match):
+    with pytest.raises(ParameterError, match=match):
+        validate_parameters(None, "vi", "", notebook="overview", scenario=bad)
+
+
+def test_backtest_takes_no_scenario():
+    with pytest.raises(ParameterError, match="takes no scenario"):
+        validate_parameters(None, "vi", "", notebook="backtest", scenario="low")
+
+
+def test_an_empty_scenario_folder(data_copy):
+    shutil.rmtree(data_copy / "scenarios")
+    assert scenario_names(data_copy) == []
+    with pytest.raises(ParameterError, match="expected one of: none"):
+        validate_parameters(None, "vi", str(data_copy), notebook="overview", scenario="low")
+
+
+# --------------------------------------------------------------------------- scenario briefings
+@pytest.fixture(scope="module")
+def low_briefings(registry, observations, shipped):
+    return {lang: Briefing(registry, observations, lang=lang, scenario=shipped["low"]) for lang in ("vi", "en")}
+
+
+def test_scenario_briefing_is_labelled(low_briefings):
+    vi, en = low_briefings["vi"].title_content().text, low_briefings["en"].title_content().text
+    assert "<strong>Kịch bản: low</strong>" in vi and "<strong>Scenario: low</strong>" in en
+    assert 'class="scenario scenario-banner"' in vi
+    assert vi.startswith("# Tổng quan")
+
+
+def test_scenario_section_vi(low_briefings):
+    text = low_briefings["vi"].scenario_content().text
+    for s in ("## Kịch bản low: giả định và kết quả", "data/scenarios/low.yml", "0,79%", "vccinews.com",
+              "Tăng trưởng GRDP cả năm 2024 theo kịch bản: **5,49%**", "0,4927 × 6,84% + 0,5073 × 4,17%",
+              "mục tiêu ≥ 6,7%: **không đạt**", "6 tháng đầu năm 2023", "-12,86%",
+              "derived from observations/tourism.csv", "≈8,566 triệu lượt khách",
+              '<span class="status status-off_track">Không đạt</span>', "thiếu số liệu 6 tháng cuối năm 2023"):
+        assert s in text, s
+    assert len(low_briefings["vi"].scenario_content().figures) == 1
+
+
+def test_scenario_section_en_uses_english_numbers(low_briefings):
+    text = low_briefings["en"].scenario_content().text
+    assert "GRDP growth in 2024 under the scenario: **5.49%**" in text and "target ≥ 6.7%: **missed**" in text
+    assert "5,49" not in text
+
+
+def test_sector_scenario_section_shows_its_targets_only(registry, shipped):
+    b = Briefing.load("tourism", "vi", scenario="low")
+    text = b.scenario_content().text
+    assert "Lượt khách du lịch" in text and "Sản lượng lúa" not in text and "GRDP" not in text
+    assert b.scenario_content().figures == []
+
+
+def test_plain_briefing_has_no_scenario_section(registry, observations):
+    assert not Briefing(registry, observations).scenario_content()
+
+
+# --------------------------------------------------------------------------- explorer (no kernel)
+def test_explorer_update_and_save(tmp_path, registry, observations):
+    ex = Explorer(registry, observations, lang="vi")
+    assert ex.indicators == ["rice", "ipv", "tourists"]  # those with an H2 2023 base
+    assert ex.values["va_agri"] == 2.46 and ex.values["h1_weight"] == pytest.approx(W1)
+    oc = ex.update(va_agri=1.5, h1_weight=0.5, tourists=-5.0)
+    assert oc.grdp_annual_growth_pct == pytest.approx(by_hand({**H1_PACE, "va_agri": 1.5}, w1=0.5)[0])
+    path = ex.save(tmp_path / "mine.yml")
+    back = load_scenario(path, reg=registry)
+    assert set(back.sectors) == {"va_agri"} and set(back.indicators) == {"tourists"}
+    assert back.h1_weight.source.startswith("explorer") and "data: 0.4927" in back.h1_weight.justification
+    assert scenario_outcome(registry, observations, back).summary() == oc.summary()
+    with pytest.raises(FileExistsError):
+        ex.save(tmp_path / "mine.yml")
+    with pytest.raises(ValueError, match="unknown control"):
+        ex.update(va_mining=1.0)
+    with pytest.raises(ValueError, match="outside"):
+        ex.update(h1_weight=0.95)
+    assert "5,49" not in ex.result().text and "Kết quả theo các giá trị đang chọn" in ex.result().text
+
+
+def test_explorer_starting_from_a_scenario_keeps_its_sources(tmp_path, registry, observations, shipped):
+    ex = Explorer(registry, observations, shipped["low"], lang="en")
+    assert ex.values["va_agri"] == 0.79
+    ex.update(va_industry=8.0)
+    s = ex.scenario("mine")
+    assert s.sectors["va_agri"].source == shipped["low"].sectors["va_agri"].source
+    assert s.sectors["va_industry"].source.startswith("explorer")
+    assert s.indicators["tourists"].h2_growth_pct == -12.86
+    assert scenario_outcome(registry, observations, s).grdp_annual_growth_pct == pytest.approx(
+        by_hand({"va_agri": 0.79, "va_industry": 8.0, "va_services": 6.15, "va_taxes": 4.55})[0])
+
+
+def test_explorer_set_values_without_widgets(registry, observations):
+    ex = Explorer(registry, observations)
+    oc = ex.set_values('{"va_services": 6.15}')
+    assert oc.components.set_index("component").loc["va_services", "h2_growth_pct"] == 6.15
+    assert ex.set_values("") is ex.outcome
+
+
+def test_explorer_widgets_call_update(registry, observations):
+    ex = Explorer(registry, observations, lang="en")
+    box = ex.controls()
+    assert box is not None and set(ex.keys) <= set(ex._widgets)
+    ex._widgets["va_agri"].value = 1.5  # as a user moving the slider
+    assert ex.values["va_agri"] == 1.5
+    assert ex.outcome.components.set_index("component").loc["va_agri", "h2_growth_pct"] == 1.5
+    ex.update(va_taxes=3.0)  # and update() moves the slider
+    assert ex._widgets["va_taxes"].value == 3.0
+
+
+# --------------------------------------------------------------------------- notebooks (a kernel each)
+def _run(tmp_path, name: str, **parameters):
+    import nbformat
+    import papermill as pm
+
+    nbs = Path(__file__).resolve().parents[1] / "notebooks"
+    out = tmp_path / f"{name}-{'-'.join(map(str, parameters.values()))}.ipynb"
+    pm.execute_notebook(str(nbs / name), str(out), parameters=parameters, kernel_name="python3", progress_bar=False,
+                        cwd=str(nbs), execution_timeout=300)
+    nb = nbformat.read(out, as_version=4)
+    outputs = [o for c in nb.cells for o in c.get("outputs", [])]
+    assert all(o["output_type"] == "display_data" for o in outputs), [o["output_type"] for o in outputs]
+    return "\n".join(o["data"].get("text/markdown", "") + o["data"].get("text/html", "") for o in outputs)
+
+
+@pytest.mark.notebook
+def test_overview_scenario_briefing(tmp_path):
+    text = _run(tmp_path, "overview.ipynb", lang="vi", scenario="low")
+    assert text.lstrip().startswith("# Tổng quan")
+    for s in ("<strong>Kịch bản: low</strong>", "## Kịch bản low: giả định và kết quả",
+              "Tăng trưởng GRDP cả năm 2024 theo kịch bản: **5,49%**", "6,56%", "6,84%"):
+        assert s in text, s
+
+
+@pytest.mark.notebook
+def test_sector_scenario_briefing_en(tmp_path):
+    text = _run(tmp_path, "sector.ipynb", sector="tourism", lang="en", scenario="high")
+    for s in ("<strong>Scenario: high</strong>", "## Scenario high: assumptions and outcomes", "15.30%",
+              "daibieunhandan.vn"):
+        assert s in text, s
+
+
+@pytest.mark.notebook
+def test_a_bad_scenario_stops_at_validation(tmp_path):
+    from papermill.exceptions import PapermillExecutionError
+
+    with pytest.raises(PapermillExecutionError) as exc:
+        _run(tmp_path, "overview.ipynb", lang="vi", scenario="medium")
+    assert exc.value.ename == "ParameterError" and "expected one of: baseline" in exc.value.evalue
