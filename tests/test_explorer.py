@@ -48,10 +48,18 @@ def test_headless_run_updates_and_saves_a_round_tripping_scenario(tmp_path, regi
 
     saved = tmp_path / "mine.yml"
     out = tmp_path / "explorer.ipynb"
-    pm.execute_notebook(str(NOTEBOOK), str(out), kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOK.parent),
-                        execution_timeout=300,
-                        parameters={"lang": "vi", "scenario": "baseline", "set_values": json.dumps(VALUES),
-                                    "save_to": str(saved)})
+    # nbclient sometimes never receives the reply to a cell that opens widget comms (jupyter/nbclient#312,
+    # open upstream; seen here about once in ten runs): time out per cell and try again, up to 3 times.
+    for attempt in range(3):
+        try:
+            pm.execute_notebook(str(NOTEBOOK), str(out), kernel_name="python3", progress_bar=False,
+                                cwd=str(NOTEBOOK.parent), execution_timeout=60,
+                                parameters={"lang": "vi", "scenario": "baseline", "set_values": json.dumps(VALUES),
+                                            "save_to": str(saved)})
+            break
+        except TimeoutError:  # nbclient's CellTimeoutError is a TimeoutError
+            if attempt == 2:
+                raise
     nb = nbformat.read(out, as_version=4)
     outputs = [o for c in nb.cells for o in c.get("outputs", [])]
     assert not [o for o in outputs if o["output_type"] in ("error", "stream")], outputs

@@ -29,7 +29,7 @@ def _val(row: pd.Series | None) -> float | None:
     return None if row is None else float(row["value"])
 
 
-def _nan(x: float | None) -> float:
+def _or_nan(x: float | None) -> float:
     return float("nan") if x is None else float(x)
 
 
@@ -87,11 +87,11 @@ def _assess_one(t: dict, reg: Registry, obs: pd.DataFrame, as_of: str, lang: str
     out: dict[str, Any] = dict(
         target_id=t["target_id"], sector=t["sector"], indicator=ind, measure=measure, period=period,
         name=t[f"name_{lang}"], comparator=t["comparator"], target=target, unit=t["indicator_unit"],
-        clause=t["clause"], quote=t["quote"], h2_target=_nan(h2_target), fy_target=_nan(fy_target),
-        reported_h1=_nan(reported_h1), reported_h1_qualifier=h1_row["qualifier"] if h1_row is not None else "",
+        clause=t["clause"], quote=t["quote"], h2_target=_or_nan(h2_target), fy_target=_or_nan(fy_target),
+        reported_h1=_or_nan(reported_h1), reported_h1_qualifier=h1_row["qualifier"] if h1_row is not None else "",
         reported_h1_status=h1_row["status"] if h1_row is not None else "",
         reported_h1_source=h1_row["source_url"] if h1_row is not None else "",
-        base_h1=_nan(base_h1), base_fy=_nan(base_fy), base_h2=_nan(base_h2), h1_growth_pct=_nan(pace),
+        base_h1=_or_nan(base_h1), base_fy=_or_nan(base_fy), base_h2=_or_nan(base_h2), h1_growth_pct=_or_nan(pace),
         h1_weight=float("nan"), required_h2_level=float("nan"), required_h2_growth_pct=float("nan"),
         implied_h1=float("nan"), implied_h1_gap_pct=float("nan"), h2_share_target_pct=float("nan"),
         h2_share_hist=h2_share_history(obs, ind, y, th) if measure == "level" else {},
@@ -143,7 +143,7 @@ def _assess_one(t: dict, reg: Registry, obs: pd.DataFrame, as_of: str, lang: str
             out["outturn"], out["outturn_derived"] = fy_level - reported_h1, True
         if not t["additive"] and math.isnan(out["outturn"]):
             missing = ["data"]
-    out["required_h2_growth_pct"] = _nan(required)
+    out["required_h2_growth_pct"] = _or_nan(required)
     outturn = None if math.isnan(out["outturn"]) else out["outturn"]
     status = target_status(comparator=t["comparator"], target=target, outturn=outturn,
                            required_growth_pct=required, pace_growth_pct=pace if measure == "level" else

@@ -31,8 +31,12 @@ NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 # papermill or nbconvert. No schema here uses "iri"; jsonschema skips the check on ImportError.
 # Measured: `import nbconvert, papermill, weasyprint` 2.26 s -> 1.03 s. Workers inherit this (fork).
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
-#: Attempts per briefing when the kernel fails to start (port races under parallel start-up).
+#: Attempts per briefing when the kernel fails to start (port races under parallel start-up) or
+#: stops answering (a cell timing out); each new attempt gets a fresh kernel.
 KERNEL_START_ATTEMPTS = 3
+#: Seconds a notebook cell may run (ours take under 2 s): a stuck kernel fails the briefing instead
+#: of hanging an unattended build.
+CELL_TIMEOUT_S = 120
 
 AUTHORITY = {"vi": "Hội đồng nhân dân tỉnh Kiên Giang", "en": "Kiên Giang Provincial People's Council"}
 KIND = {"vi": "Báo cáo phân tích chỉ tiêu Nghị quyết giữa năm 2024", "en": "Briefing on the mid-year 2024 resolution"}
@@ -246,7 +250,7 @@ def _execute(job: Job, keep_kernel: bool = False):
             km = _take_kernel()
             nb = pm.execute_notebook(str(NOTEBOOKS_DIR / job.notebook), None, parameters=job.parameters,
                                      kernel_name="python3", progress_bar=False, log_output=False,
-                                     cwd=str(NOTEBOOKS_DIR), km=km)
+                                     cwd=str(NOTEBOOKS_DIR), km=km, execution_timeout=CELL_TIMEOUT_S)
             if keep_kernel and reuse_kernels():
                 _kernel, _kernel_uses = km, _kernel_uses + 1
             else:

@@ -17,7 +17,6 @@ written by :mod:`kg_metrics.report` from :func:`target_chart_data`, never baked 
 """
 from __future__ import annotations
 
-import math
 import sys
 from dataclasses import dataclass, field
 from typing import Any, Mapping
@@ -29,7 +28,7 @@ from matplotlib.patches import Patch
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from .format import format_number, format_pct, format_pp, format_quantity
+from .format import format_number, format_pct, format_pp, format_quantity, value_or_none
 from .periods import parse_period, period_label
 from .registry import Registry
 from .status import THRESHOLDS
@@ -223,16 +222,6 @@ def _L(lang: str) -> dict[str, str]:
     return CHART_LABELS[lang]
 
 
-def _nan(x: Any) -> float | None:
-    if x is None:
-        return None
-    try:
-        f = float(x)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) else f
-
-
 # --------------------------------------------------------------------------- contributions
 def contributions_chart(contrib_df: pd.DataFrame, lang: str = "vi") -> Figure:
     """Horizontal bars: each GRDP component's contribution (pp) to growth.
@@ -248,7 +237,7 @@ def contributions_chart(contrib_df: pd.DataFrame, lang: str = "vi") -> Figure:
     ax.grid(axis="x", visible=True)
     names = [COMPONENT_LABELS.get(c, {}).get(lang, c) for c in df["component"]]
     ys = list(range(len(df)))
-    values = [_nan(v) for v in df.get("contribution_pp", pd.Series([None] * len(df)))]
+    values = [value_or_none(v) for v in df.get("contribution_pp", pd.Series([None] * len(df)))]
     derived = [str(s) == "derived" for s in df.get("base_status", pd.Series([""] * len(df)))]
     if not any(v is not None for v in values):
         _no_data(ax, L["no_data"])
@@ -365,8 +354,8 @@ def target_chart_data(assessed_row: Mapping | pd.Series, reg: Registry, obs: pd.
     kind = "growth" if measure == "growth_yoy_pct" else ("additive" if additive else "level")
     d = TargetChartData(kind=kind, target_id=o["target_id"], indicator=ind, measure=measure, period=period,
                         year=year, unit="pct" if kind == "growth" else o["unit"], target=float(o["target"]),
-                        comparator=o["comparator"], fy_target=_nan(o.get("fy_target")),
-                        h2_target=_nan(o.get("h2_target")))
+                        comparator=o["comparator"], fy_target=value_or_none(o.get("fy_target")),
+                        h2_target=value_or_none(o.get("h2_target")))
     covid = set(THRESHOLDS.covid_years)
     if kind in ("additive", "growth"):
         series = _series(obs, ind, "growth_yoy_pct" if kind == "growth" else "level", as_of)
@@ -383,8 +372,8 @@ def target_chart_data(assessed_row: Mapping | pd.Series, reg: Registry, obs: pd.
             d.used.append(series.loc[(series["period"] == r.period)].iloc[0])
         d.history = [years[y] for y in sorted(years)]
     if kind == "additive":
-        rep = _nan(o.get("reported_h1"))
-        implied = _nan(o.get("implied_h1"))
+        rep = value_or_none(o.get("reported_h1"))
+        implied = value_or_none(o.get("implied_h1"))
         if rep is not None:
             d.h1, d.h1_kind = rep, ("derived" if o.get("reported_h1_status") == "derived" else "reported")
         elif implied is not None:
@@ -404,7 +393,7 @@ def target_chart_data(assessed_row: Mapping | pd.Series, reg: Registry, obs: pd.
         if period.startswith("H2-"):
             d.h2, d.h2_kind = float(o["target"]), "target"
         else:
-            d.h2, d.h2_kind = _nan(o.get("required_h2_growth_pct")), "required"
+            d.h2, d.h2_kind = value_or_none(o.get("required_h2_growth_pct")), "required"
             if d.h2 is None:
                 d.h2_kind = None
     else:
@@ -760,7 +749,7 @@ def scenario_contributions_chart(components: pd.DataFrame, year: int, lang: str 
     handles = []
     for j, (col, color, key) in enumerate(series):
         for i, v in enumerate(df[col]):
-            v = _nan(v)
+            v = value_or_none(v)
             if v is None:
                 continue
             present.append(v)

@@ -10,8 +10,9 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
+import sys
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 
 import yaml
@@ -58,10 +59,18 @@ def code_inputs() -> list[Path]:
 
 @lru_cache(maxsize=1)
 def environment_fingerprint() -> str:
-    """SHA-256 of every installed distribution's name and version."""
-    pairs = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions()
-                   if d.metadata["Name"])
-    return hashlib.sha256("\n".join(pairs).encode()).hexdigest()
+    """SHA-256 of every installed distribution's name and version, and of the Python version.
+
+    Read from the names of the ``<name>-<version>.dist-info`` folders on ``sys.path``: the same
+    facts as each package's metadata, without parsing 130 metadata files (0.26 s on every build).
+    """
+    names = {sys.version}
+    for entry in sys.path:
+        try:
+            names.update(n for n in os.listdir(entry or ".") if n.endswith((".dist-info", ".egg-info")))
+        except OSError:
+            continue  # zip files, missing folders
+    return hashlib.sha256("\n".join(sorted(names)).encode()).hexdigest()
 
 
 def _rel(p: Path) -> str:

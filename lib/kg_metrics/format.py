@@ -69,6 +69,23 @@ def parse_number(text: str, convention: str = "vi") -> Decimal:
     return value
 
 
+def value_or_none(x: object) -> float | None:
+    """A number, or None when it is missing (None, NaN or not a number): the one test for "missing".
+
+    Examples
+    --------
+    >>> value_or_none("6.84"), value_or_none(float("nan")), value_or_none(None), value_or_none("—")
+    (6.84, None, None, None)
+    """
+    if x is None:
+        return None
+    try:
+        f = float(x)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
 def format_number(value: float | Decimal | None, lang: str = "vi", decimals: int | None = None) -> str:
     """Format ``value`` for ``lang``; ``decimals`` fixes the decimals.
 

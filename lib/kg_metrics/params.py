@@ -21,11 +21,14 @@ import os
 import re
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import ParameterError
 from .format import LANGS
-from .registry import Registry, default_data_dir, load_registry
+from .provenance import default_data_dir
+
+if TYPE_CHECKING:  # the registry pulls in pandas; parameter checks must stay cheap to import
+    from .registry import Registry
 
 #: The briefing notebooks: the overview, a sector, and the backtest against the outturn.
 NOTEBOOKS = ("overview", "sector", "backtest")
@@ -108,11 +111,11 @@ def _check_data_dir(data_dir: Any) -> tuple[Path, str]:
 
 def _check_scenario(scenario: Any, data_dir: Path) -> str:
     """'' (no scenario) or the name of a scenario file ``<data_dir>/scenarios/<name>.yml``."""
-    from .scenarios import scenario_names  # lists files only
-
     scenario = _check_text("scenario", scenario, "a scenario name in data/scenarios such as 'low', or '' for none")
     if scenario == "":
         return ""
+    from .scenarios import scenario_names  # lists files only (imported late: the module needs pandas)
+
     known = scenario_names(data_dir)
     if not re.match(r"^[a-z][a-z0-9_]*$", scenario):
         raise ParameterError(f"parameter 'scenario' is {scenario!r}, which is not a scenario name (lower-case "
@@ -126,6 +129,8 @@ def _check_scenario(scenario: Any, data_dir: Path) -> str:
 def _sector_ids(data_dir: Path, registry: Registry | None) -> list[str]:
     if registry is not None:
         return registry.sector_ids
+    from .registry import load_registry
+
     return load_registry(data_dir).sector_ids
 
 

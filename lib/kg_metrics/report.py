@@ -41,7 +41,7 @@ from . import charts
 from .assessment import (RESOLUTION_AS_OF, assess_targets, executive_summary, grdp_requirement,
                          sector_contributions)
 from .checks import anomalies
-from .format import format_number, format_pct, format_pp, format_quantity
+from .format import format_number, format_pct, format_pp, format_quantity, value_or_none
 from .growth import required_h2_growth
 from .observations import check_observations, load_observations, lookup
 from .params import OVERVIEW_SECTOR, validate_parameters
@@ -555,16 +555,6 @@ def missing(lang: str) -> Html:
     return Html(f'<span class="missing">{esc(label("missing", lang))}</span>')
 
 
-def _nan(x: Any) -> float | None:
-    if x is None:
-        return None
-    try:
-        f = float(x)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) else f
-
-
 def format_date_lang(iso: str, lang: str) -> str:
     """18/7/2024 (vi) or 18 July 2024 (en).
 
@@ -828,9 +818,9 @@ def scenario_outcome_section(outcome: ScenarioOutcome, reg: Registry, lang: str,
     for r in tg.to_dict("records"):
         unit = r["unit"]
         sym = "%" if unit == "pct" else reg.unit_symbol(unit, lang)
-        q = (lambda v: format_quantity(_nan(v), sym, lang))  # noqa: E731
+        q = (lambda v: format_quantity(value_or_none(v), sym, lang))  # noqa: E731
         what = f"{reg.indicator_name(r['indicator'], lang)}, {period_label(r['period'], lang)}"
-        proj = _nan(r["projected"])
+        proj = value_or_none(r["projected"])
         if proj is None:
             unprojected.setdefault(r["missing"], []).append(what)
             continue
@@ -892,14 +882,14 @@ def _grdp_outcome(oc: ScenarioOutcome, reg: Registry, lang: str, next_figure=Non
     growth_rows, contrib_rows = [], []
     for r in comp.to_dict("records"):
         name = _component_name(r["component"], lang)
-        g2 = _nan(r["h2_growth_pct"])
+        g2 = value_or_none(r["h2_growth_pct"])
         g2_cell: Any = missing(lang) if g2 is None else Html(
             f"{esc(format_pct(g2, lang))}<br><span class=\"data-note\">{esc(label('so_src_' + r['h2_growth_source'], lang))}"
             "</span>")
-        growth_rows.append([name, format_pct(_nan(r["h1_growth_pct"]), lang), g2_cell,
-                            format_pct(None if _nan(r["h2_weight"]) is None else r["h2_weight"] * 100, lang, 1)])
-        contrib_rows.append([name, format_pp(_nan(r["h1_contribution_pp"]), lang),
-                             format_pp(_nan(r["h2_contribution_pp"]), lang), format_pp(_nan(r["year_contribution_pp"]), lang)])
+        growth_rows.append([name, format_pct(value_or_none(r["h1_growth_pct"]), lang), g2_cell,
+                            format_pct(None if value_or_none(r["h2_weight"]) is None else r["h2_weight"] * 100, lang, 1)])
+        contrib_rows.append([name, format_pp(value_or_none(r["h1_contribution_pp"]), lang),
+                             format_pp(value_or_none(r["h2_contribution_pp"]), lang), format_pp(value_or_none(r["year_contribution_pp"]), lang)])
     total = Html(f"<strong>{esc(label('contrib_total', lang))}</strong>")
     growth_rows.append([total, format_pct(oc.grdp_h1_growth_pct, lang), format_pct(oc.grdp_h2_growth_pct, lang),
                         format_pct(100.0, lang, 1)])
@@ -979,7 +969,7 @@ class Briefing:
 
     def qty(self, value: float | None, unit: str) -> str:
         """A quantity in the indicator's unit; "—" when missing."""
-        return format_quantity(_nan(value), self._unit_symbol(unit), self.lang)
+        return format_quantity(value_or_none(value), self._unit_symbol(unit), self.lang)
 
     def observed(self, row: pd.Series | dict | None, with_unit: bool = True) -> str:
         """An observation's value with its qualifier as words: 'trên 35.872 tỷ đồng', 'khoảng 5,472 …'."""
@@ -1139,10 +1129,10 @@ class Briefing:
         s.md(self.L("contrib_intro", b=b))
         rows = []
         for r in df.to_dict("records"):
-            w = _nan(r["weight"])
+            w = value_or_none(r["weight"])
             rows.append([charts.COMPONENT_LABELS.get(r["component"], {}).get(lang, r["component"]),
-                         format_pct(_nan(r["growth_pct"]), lang), format_pct(None if w is None else w * 100, lang, 1),
-                         format_pp(_nan(r["contribution_pp"]), lang)])
+                         format_pct(value_or_none(r["growth_pct"]), lang), format_pct(None if w is None else w * 100, lang, 1),
+                         format_pp(value_or_none(r["contribution_pp"]), lang)])
         rows.append([Html(f"<strong>{esc(self.L('contrib_total'))}</strong>"),
                      format_pct(None if g1 is None else g1["value"], lang), format_pct(100.0, lang, 1),
                      format_pp(df["contribution_pp"].sum(), lang)])
@@ -1337,7 +1327,7 @@ class Briefing:
         lang, unit = self.lang, o["unit"]
         y = parse_period(o["period"]).year
         b = y - 1
-        fy_t, h2_t = _nan(o["fy_target"]), _nan(o["h2_target"])
+        fy_t, h2_t = value_or_none(o["fy_target"]), value_or_none(o["h2_target"])
         rows: list[list[Any]] = []
         if fy_t is not None:
             rows.append([self.L("f_fy_target", y=y), self._target_value(fy_t, self._comparator(o["indicator"], f"FY-{y}"),
@@ -1345,19 +1335,19 @@ class Briefing:
         rows.append([self.L("f_h2_target", y=y),
                      self._target_value(h2_t, self._comparator(o["indicator"], f"H2-{y}"), unit),
                      "" if h2_t is not None else self.L("n_no_h2_target")])
-        implied = _nan(o["implied_h1"])
+        implied = value_or_none(o["implied_h1"])
         if implied is not None:
             rows.append([self.L("f_implied", y=y), self.qty(implied, unit),
                          f"{format_number(fy_t, lang)} − {format_number(h2_t, lang)}"])
         h1_row = lookup(self.obs, o["indicator"], f"H1-{y}", as_of=self.as_of)
         rows.append([self.L("f_reported", y=y), self.observed(h1_row) if h1_row is not None else missing(lang),
                      self._obs_note(h1_row)])
-        gap = _nan(o["implied_h1_gap_pct"])
+        gap = value_or_none(o["implied_h1_gap_pct"])
         if gap is not None:
             tol = format_pct(THRESHOLDS.implied_h1_tolerance_pct, lang, 0)
             beyond = abs(gap) > THRESHOLDS.implied_h1_tolerance_pct
             rows.append([self.L("f_gap", y=y), format_pct(gap, lang, 1), self.L("n_gap" if beyond else "n_gap_ok", tol=tol)])
-        share = _nan(o["h2_share_target_pct"])
+        share = value_or_none(o["h2_share_target_pct"])
         if share is not None:
             rows.append([self.L("f_share", y=y), format_pct(share, lang, 1), ""])
             hist = o.get("h2_share_hist") or {}
@@ -1367,13 +1357,13 @@ class Briefing:
                          if hist else missing(lang),
                          covid])
         # H2 of the base year and the growth H2 needs against it
-        base_h1, base_fy, base_h2 = _nan(o["base_h1"]), _nan(o["base_fy"]), _nan(o["base_h2"])
+        base_h1, base_fy, base_h2 = value_or_none(o["base_h1"]), value_or_none(o["base_fy"]), value_or_none(o["base_h2"])
         lacking = [w for w, v in ((f"H1-{b}", base_h1), (f"FY-{b}", base_fy)) if v is None]
         lack_txt = self.L("n_missing", what=", ".join(period_label(p, lang) for p in lacking)) if lacking else ""
         rows.append([self.L("f_base_h2", b=b), self.qty(base_h2, unit) if base_h2 is not None else missing(lang),
                      self.L("n_base_h2", b=b, calc=f"{format_number(base_fy, lang)} − {format_number(base_h1, lang)}")
                      if base_h2 is not None else lack_txt])
-        req_level = _nan(o["required_h2_level"])
+        req_level = value_or_none(o["required_h2_level"])
         if o["period"].startswith("H2-"):
             note = self.L("n_required_h2")
         elif req_level is not None:
@@ -1382,10 +1372,10 @@ class Briefing:
             note = self.L("n_missing", what=self.L("f_reported", y=y).lower())
         rows.append([self.L("f_required_level", y=y),
                      self.qty(req_level, unit) if req_level is not None else missing(lang), note])
-        req = _nan(o["required_h2_growth_pct"])
+        req = value_or_none(o["required_h2_growth_pct"])
         rows.append([self.L("f_required_growth", b=b), format_pct(req, lang) if req is not None else missing(lang),
                      "" if req is not None else lack_txt])
-        pace = _nan(o["h1_growth_pct"])
+        pace = value_or_none(o["h1_growth_pct"])
         pace_row = lookup(self.obs, o["indicator"], f"H1-{y}", "growth_yoy_pct", as_of=self.as_of)
         rows.append([self.L("f_h1_growth", y=y), format_pct(pace, lang) if pace is not None else missing(lang),
                      self._obs_note(pace_row) if pace_row is not None else
@@ -1407,11 +1397,11 @@ class Briefing:
         g1 = lookup(self.obs, o["indicator"], f"H1-{y}", "growth_yoy_pct", as_of=self.as_of)
         rows.append([self.L("f_h1_growth", y=y), format_pct(g1["value"], lang) if g1 is not None else missing(lang),
                      self._obs_note(g1)])
-        w = _nan(o["h1_weight"])
+        w = value_or_none(o["h1_weight"])
         rows.append([self.L("f_w1", b=b), format_number(w, lang, 4) if w is not None else missing(lang),
-                     f"{format_number(_nan(o['base_h1']), lang)} / {format_number(_nan(o['base_fy']), lang)}"
+                     f"{format_number(value_or_none(o['base_h1']), lang)} / {format_number(value_or_none(o['base_fy']), lang)}"
                      if w is not None else ""])
-        req = _nan(o["required_h2_growth_pct"])
+        req = value_or_none(o["required_h2_growth_pct"])
         rows.append([self.L("f_required_growth", b=b), format_pct(req, lang) if req is not None else missing(lang),
                      self.L("formula")])
         rows.extend(self._outturn(o))
@@ -1434,7 +1424,7 @@ class Briefing:
         return rows
 
     def _outturn(self, o: dict) -> list[list[Any]]:
-        out = _nan(o["outturn"])
+        out = value_or_none(o["outturn"])
         if out is None:
             return []
         unit = "pct" if o["measure"] == "growth_yoy_pct" else o["unit"]
