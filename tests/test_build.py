@@ -147,3 +147,18 @@ def test_scenario_packs_are_labelled_linked_and_baseline_reproduces_the_plain_nu
 
     plain = fact_tables(out / "vi" / "tourism.html")
     assert plain and fact_tables(out / "scenarios" / "baseline" / "vi" / "tourism.html") == plain
+
+
+def test_in_process_builds_release_their_kernels_sockets_and_threads(tmp_path):
+    """A long-lived process (JupyterLab, a scheduler) may build many times: nothing may pile up."""
+    import os
+    import threading
+
+    def open_fds() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    build(tmp_path / "o", sectors=["admin_reform"], progress=False, workers=1)  # warm: imports, zmq instance
+    fds, threads = open_fds(), threading.active_count()
+    for _ in range(3):
+        build(tmp_path / "o", sectors=["admin_reform"], progress=False, workers=1, force=True)
+    assert open_fds() <= fds and threading.active_count() <= threads

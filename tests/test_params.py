@@ -165,7 +165,9 @@ def test_cheap_checks_run_before_loading_anything(monkeypatch):
     def boom(*a, **k):
         raise AssertionError("the registry must not be loaded for a bad lang or date")
 
-    monkeypatch.setattr(params_mod, "load_registry", boom)
+    import kg_metrics.registry as registry_mod  # params imports load_registry from here, late
+
+    monkeypatch.setattr(registry_mod, "load_registry", boom)
     with pytest.raises(ParameterError, match="'lang'"):
         validate_parameters("tourism", "xx", "", "2024-07-18", notebook="sector")
     with pytest.raises(ParameterError, match="'as_of'"):

@@ -6,6 +6,7 @@ processes sized to the machine, so no CLI or import start-up is paid per step.
 from __future__ import annotations
 
 import html
+import logging
 import os
 import subprocess
 import sys
@@ -195,6 +196,45 @@ def _stop_kernel(km) -> None:
         km.shutdown_kernel(now=True)
     except Exception:
         pass
+    try:  # each KernelManager made its own zmq context: close it, and every socket left on it
+        km.context.destroy(linger=0)
+    except Exception:
+        pass
+
+
+_ENGINE = "kg_metrics"
+
+
+def _register_engine() -> None:
+    """A papermill engine that stops its kernel client after each notebook.
+
+    Written by hand because neither papermill nor nbclient does it when the caller owns the kernel
+    manager (nbclient's ``owns_km`` is False, so its client, sockets and heartbeat thread stay open).
+    A long-lived process building many briefings ran out of file descriptors without this.
+    """
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    if _ENGINE in papermill_engines._engines:
+        return
+
+    class Engine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                     stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
+            kwargs.pop("input_path", None)
+            client = PapermillNotebookClient(nb_man, timeout=execution_timeout, startup_timeout=start_timeout,
+                                             kernel_name=kernel_name, log=logging.getLogger("papermill"),
+                                             log_output=log_output, stdout_file=stdout_file,
+                                             stderr_file=stderr_file, **kwargs)
+            try:
+                return client.execute()
+            finally:
+                if client.kc is not None:
+                    client.kc.stop_channels()
+                    client.kc = None
+
+    papermill_engines.register(_ENGINE, Engine)
 
 
 def warm_worker() -> None:
@@ -248,9 +288,11 @@ def _execute(job: Job, keep_kernel: bool = False):
         km = None
         try:
             km = _take_kernel()
+            _register_engine()
             nb = pm.execute_notebook(str(NOTEBOOKS_DIR / job.notebook), None, parameters=job.parameters,
-                                     kernel_name="python3", progress_bar=False, log_output=False,
-                                     cwd=str(NOTEBOOKS_DIR), km=km, execution_timeout=CELL_TIMEOUT_S)
+                                     engine_name=_ENGINE, kernel_name="python3", progress_bar=False,
+                                     log_output=False, cwd=str(NOTEBOOKS_DIR), km=km,
+                                     execution_timeout=CELL_TIMEOUT_S)
             if keep_kernel and reuse_kernels():
                 _kernel, _kernel_uses = km, _kernel_uses + 1
             else:
