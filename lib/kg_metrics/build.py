@@ -172,9 +172,11 @@ def _send(km, code: str) -> None:
 
     kc = BlockingKernelClient()
     kc.load_connection_info(km.get_connection_info())
-    kc.start_channels()
+    # The shell channel only: no heartbeat thread that could outlive this short-lived client.
+    kc.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
     kc.execute(code, silent=True, store_history=False)
     kc.stop_channels()
+    kc.context.destroy(linger=1000)  # the client made its own zmq context; let the request go out, then close
 
 
 def _start_kernel():
@@ -194,10 +196,6 @@ def _start_kernel():
 def _stop_kernel(km) -> None:
     try:
         km.shutdown_kernel(now=True)
-    except Exception:
-        pass
-    try:  # each KernelManager made its own zmq context: close it, and every socket left on it
-        km.context.destroy(linger=0)
     except Exception:
         pass
 
