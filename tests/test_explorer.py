@@ -85,3 +85,27 @@ def test_headless_run_updates_and_saves_a_round_tripping_scenario(tmp_path, regi
     sc = load_scenario(saved, reg=registry)
     assert sc.name == "mine" and sc.h1_weight.h1_weight == 0.5 and sc.h1_revisions["grdp"].growth_yoy_pct == 6.5
     assert scenario_outcome(registry, observations, sc).summary() == expected.summary()
+
+
+@pytest.mark.e2e
+def test_a_scenario_saved_from_the_explorer_builds_in_batch(data_copy, tmp_path):
+    """Explorer.save (what the notebook's Save button calls) → `kg-metrics build --scenario`."""
+    from pypdf import PdfReader
+
+    from kg_metrics.cli import EXIT_OK, main
+    from kg_metrics.observations import load_observations
+    from kg_metrics.registry import load_registry
+
+    reg = load_registry(data_copy)
+    ex = Explorer(reg, load_observations(reg), lang="vi")
+    expected = ex.update(**VALUES)
+    saved = ex.save("mine")  # a bare name goes to <data_dir>/scenarios/mine.yml
+    assert saved == data_copy / "scenarios" / "mine.yml"
+
+    out = tmp_path / "outputs"
+    assert main(["--data-dir", str(data_copy), "build", "--out", str(out), "--quiet", "--scenario", "mine",
+                 "--sector", "tourism", "--overview"]) == EXIT_OK
+    text = "\n".join(p.extract_text() for p in PdfReader(out / "scenarios/mine/vi/overview.pdf").pages)
+    assert "Kịch bản: mine" in text
+    assert f"theo kịch bản: {format_pct(expected.grdp_annual_growth_pct, 'vi')}" in text
+    assert (out / "scenarios/mine/vi/tourism.pdf").exists()

@@ -1,0 +1,61 @@
+"""Per-target assessment on the shipped data, checked against arithmetic done by hand."""
+from __future__ import annotations
+
+import pytest
+
+from kg_metrics.assessment import assess_targets, grdp_requirement, h2_share_history, sector_contributions
+
+
+@pytest.fixture(scope="module")
+def july(registry, observations):
+    return assess_targets(registry, observations).set_index("target_id")
+
+
+def test_required_h2_grdp_growth_from_the_shipped_data_is_the_resolutions_6_56(registry, observations):
+    req = grdp_requirement(registry, observations)
+    # w₁ = 35.872 / (78.259,75 / 1,075) = 0,49275; g₂ = (6,7 − w₁·6,84) / (1 − w₁) = 6,564
+    assert req["h1_weight"] == pytest.approx(35872 / (78259.75 / 1.075))
+    assert round(req["required_h2_growth_pct"], 2) == 6.56 == req["resolution_h2_growth_pct"]
+    assert req["base_fy"]["status"] == "derived"
+
+
+def test_tourists_h2_needs_5_63_percent_and_is_on_track(july):
+    t = july.loc["tourists_h2_2024"]
+    # H2 2023 = 8,5 − 4,95 = 3,55 M; 3,75 / 3,55 − 1 = 5,63%; H1 pace = 5,472384 / 4,95 − 1 = 10,55%
+    assert t["base_h2"] == pytest.approx(3.55)
+    assert t["required_h2_growth_pct"] == pytest.approx((3.75 / 3.55 - 1) * 100)
+    assert t["h1_growth_pct"] == pytest.approx((5.472384 / 4.95 - 1) * 100)
+    assert t["status"] == "on_track"
+
+
+def test_fy_target_needs_year_minus_reported_h1(july):
+    t = july.loc["rice_fy2024"]
+    # 4,6 − 2,57 = 2,03 Mt in H2 against H2 2023 = 4,55 − 2,5 = 2,05: −0,98%
+    assert t["required_h2_level"] == pytest.approx(2.03)
+    assert t["required_h2_growth_pct"] == pytest.approx((2.03 / 2.05 - 1) * 100)
+
+
+def test_missing_figures_make_a_target_not_assessable_and_say_which(july):
+    t = july.loc["retail_fy2024"]
+    assert t["status"] == "not_assessable"
+    assert "6 tháng đầu năm 2024" in t["reason"]
+
+
+def test_as_of_hides_later_figures_and_reveals_them_after(registry, observations, july):
+    assert july["outturn"].isna().all()  # nothing after 18/7/2024 is known in July
+    later = assess_targets(registry, observations, as_of="2025-12-31").set_index("target_id")
+    assert later.loc["grdp_growth_fy2024", "status"] == "met"          # 7,5% ≥ 6,7%
+    assert later.loc["pi_disbursement_fy2024", "status"] == "off_track"  # 75,22% < 95%
+
+
+def test_h2_share_history_leaves_covid_years_out(observations):
+    hist = h2_share_history(observations, "tourists", 2024)
+    assert set(hist) == {2019, 2022, 2023}
+    assert hist[2023] == pytest.approx((8.5 - 4.95) / 8.5 * 100)
+
+
+def test_sector_contributions_add_up_to_h1_grdp_growth(observations):
+    c = sector_contributions(observations)
+    # weights from H1 2023 value added; taxes are the residual, so the weights sum to 1
+    assert c["weight"].sum() == pytest.approx(1.0)
+    assert c["contribution_pp"].sum() == pytest.approx(6.84, abs=0.01)

@@ -1,0 +1,42 @@
+"""Anomaly checks on the shipped data: what must and must not be flagged, and why."""
+from __future__ import annotations
+
+import pytest
+
+from kg_metrics.assessment import assess_targets
+from kg_metrics.checks import anomalies
+from kg_metrics.status import Thresholds
+
+
+@pytest.fixture(scope="module")
+def found(registry, observations):
+    return anomalies(assess_targets(registry, observations), "vi").set_index(["indicator", "check"])
+
+
+def test_international_tourists_are_flagged_on_both_checks(found):
+    # implied H1 = 680.000 − 99.355 = 580.645 vs Jan–Jul 572.887 − July 64.242 = 508.645: +14,2%
+    assert found.loc[("intl_tourists", "implied_h1"), "flagged"]
+    assert "580.645" in found.loc[("intl_tourists", "implied_h1"), "message"]
+    assert "508.645" in found.loc[("intl_tourists", "implied_h1"), "message"]
+    # H2 share 99.355 / 680.000 = 14,6% vs 2019's (713.000 − 416.060) / 713.000 = 41,6%
+    assert found.loc[("intl_tourists", "h2_share"), "flagged"]
+
+
+@pytest.mark.parametrize("indicator", ["rice", "fishery", "tourists"])
+def test_rice_fishery_and_total_tourists_are_not_flagged(found, indicator):
+    assert not found.loc[indicator, "flagged"].any()
+
+
+def test_a_check_without_history_is_not_assessable_rather_than_passed(found):
+    # fishery: no earlier year has both an H1 and a full-year figure
+    row = found.loc[("fishery", "h2_share")]
+    assert not row["assessable"] and not row["flagged"]
+
+
+def test_tolerances_come_from_the_thresholds(registry, observations):
+    assessed = assess_targets(registry, observations)
+    # rice: implied 2,565 vs reported 2,57, a gap of −0,19%: flagged only with a tolerance below that
+    strict = anomalies(assessed, "en", Thresholds(implied_h1_tolerance_pct=0.1)).set_index(["indicator", "check"])
+    assert strict.loc[("rice", "implied_h1"), "flagged"]
+    lax = anomalies(assessed, "en", Thresholds(implied_h1_tolerance_pct=20)).set_index(["indicator", "check"])
+    assert not lax.loc[("intl_tourists", "implied_h1"), "flagged"]
