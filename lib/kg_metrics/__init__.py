@@ -11,7 +11,7 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "assessment": ["RESOLUTION_AS_OF", "assess_targets", "executive_summary", "grdp_requirement",
-                   "sector_contributions"],
+                   "sector_contributions", "summary_rows"],
     "checks": ["anomalies"],
     "errors": ["DataError", "DataProblem", "ParameterError"],
     "format": ["format_number", "format_pct", "format_pp", "format_quantity", "parse_number"],

@@ -184,16 +184,24 @@ def _reason(o: dict, status: str, missing: list[str], lang: str, reg: Registry, 
     return f"H2 needs {req} year on year against H2 {b}; H1 grew {pace}."
 
 
+def summary_rows(assessed: pd.DataFrame, reg: Registry, lang: str = "vi") -> list[dict]:
+    """Every target as displayed: sector, name, period, target with its unit, status (id and label), reason."""
+    rows = []
+    for o in assessed.to_dict("records"):
+        unit = "pct" if o["measure"] == "growth_yoy_pct" else o["unit"]
+        rows.append({"sector": reg.sector_name(o["sector"], lang), "name": o["name"],
+                     "period": period_label(o["period"], lang),
+                     "target": f"{o['comparator']} {_q(o['target'], unit, reg, lang)}",
+                     "status": o["status"], "status_label": o["status_label"], "reason": o["reason"]})
+    return rows
+
+
 def executive_summary(assessed: pd.DataFrame, reg: Registry, lang: str = "vi") -> pd.DataFrame:
     """The overview's table: every target with its value, status and one-line reason."""
     headers = {"vi": ["Lĩnh vực", "Chỉ tiêu", "Kỳ", "Mục tiêu", "Tình trạng", "Lý do"],
                "en": ["Sector", "Indicator", "Period", "Target", "Status", "Reason"]}[lang]
-    rows = []
-    for o in assessed.to_dict("records"):
-        unit = "pct" if o["measure"] == "growth_yoy_pct" else o["unit"]
-        rows.append([reg.sector_name(o["sector"], lang), o["name"], period_label(o["period"], lang),
-                     f"{o['comparator']} {_q(o['target'], unit, reg, lang)}", o["status_label"], o["reason"]])
-    return pd.DataFrame(rows, columns=headers)
+    keys = ["sector", "name", "period", "target", "status_label", "reason"]
+    return pd.DataFrame([[r[k] for k in keys] for r in summary_rows(assessed, reg, lang)], columns=headers)
 
 
 def grdp_requirement(reg: Registry, obs: pd.DataFrame, year: int = 2024, as_of: str = RESOLUTION_AS_OF,

@@ -13,7 +13,7 @@ import sys
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -412,9 +412,7 @@ def write_index(out_dir: Path, reg, obs, common: dict, lang: str = "vi") -> Path
     """``outputs/index.html``: every briefing found in ``out_dir``, the status table, build time, vintage."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-    from .assessment import assess_targets
-    from .periods import period_label
-    from .assessment import _q  # the one formatter of target values with their unit
+    from .assessment import assess_targets, summary_rows
 
     env = Environment(loader=FileSystemLoader(str(Path(__file__).parent / "templates")),
                       autoescape=select_autoescape(["html", "j2"]))
@@ -442,14 +440,7 @@ def write_index(out_dir: Path, reg, obs, common: dict, lang: str = "vi") -> Path
                   "pdf": f"scenarios/{d.name}/{p.parent.name}/{p.stem}.pdf"} for p in sorted(d.glob("*/*.html"))]
         if items:
             scenario_groups.append({"name": d.name, "briefings": items})
-    assessed = assess_targets(reg, obs, as_of=common["as_of"], lang=lang)
-    targets = []
-    for o in assessed.to_dict("records"):
-        unit = "pct" if o["measure"] == "growth_yoy_pct" else o["unit"]
-        targets.append({"sector": reg.sector_name(o["sector"], lang), "name": o["name"],
-                        "period": period_label(o["period"], lang),
-                        "target": f"{o['comparator']} {_q(o['target'], unit, reg, lang)}",
-                        "status": o["status"], "status_label": o["status_label"], "reason": o["reason"]})
+    targets = summary_rows(assess_targets(reg, obs, as_of=common["as_of"], lang=lang), reg, lang)
     page = env.get_template("index.html.j2").render(
         lang=lang, L=INDEX_LABELS[lang], csp=CSP, css=css(), build_time=common["build_time"],
         vintage=_long_date(common["vintage"], lang), as_of=_long_date(common["as_of"], lang), commit=common["commit"],
@@ -677,7 +668,3 @@ def build(out_dir: Path | str | None = None, sectors: list[str] | None = None, l
                   "seconds": round(r.seconds, 3), "stages": r.stages, "key": keys[r.job.key],
                   "inputs": inputs[r.job.key]["files"], "error": r.error} for r in all_results])
         return all_results
-
-
-def results_json(results: list[Result]) -> list[dict]:
-    return [{**asdict(r), "job": asdict(r.job)} for r in results]

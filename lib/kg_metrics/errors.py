@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -44,14 +43,3 @@ class DataError(Exception):
 
 class ParameterError(ValueError):
     """Raised when a notebook or build parameter is invalid."""
-
-
-def display_path(path: Path | str, root: Path | None = None) -> str:
-    """A path as the user should see it: relative to ``root`` when inside it."""
-    p = Path(path)
-    if root is not None:
-        try:
-            return str(p.resolve().relative_to(Path(root).resolve().parent))
-        except ValueError:
-            pass
-    return str(p)

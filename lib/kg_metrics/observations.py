@@ -9,9 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 
 from .errors import DataError, DataProblem
 from .periods import parse_period
-from .registry import (MEASURES, Registry, _check_measure_unit, _check_unit, _ctx, _MultiFieldError, _number,
-                       _shown, _unique, _validate, load_registry, load_yaml, to_canonical)
-from .tables import read_csv
+from .registry import (MEASURES, Registry, _check_measure_unit, _check_unit, _ctx, _number, _shown, _unique,
+                       load_registry, load_yaml, to_canonical)
+from .tables import MultiFieldError, collect_row_problems, read_csv
 
 AREAS = ("kien_giang", "phu_quoc")
 QUALIFIERS = ("", ">", "<", "≈")
@@ -90,7 +90,7 @@ class ObservationRow(BaseModel):
         _check_measure_unit(self.measure, self.value, self.unit, ctx.get("indicators", {}).get(self.indicator),
                             ctx.get("units", {}), problems)
         if problems:
-            raise _MultiFieldError(problems)
+            raise MultiFieldError(problems)
         return self
 
 
@@ -168,7 +168,7 @@ def load_observations(reg: Registry | None = None, data_dir: Path | str | None =
         except DataError as exc:
             problems.extend(exc.problems)
             continue
-        out, probs = _validate(ObservationRow, rows, shown, ctx)
+        out, probs = collect_row_problems(ObservationRow, rows, shown, ctx)
         problems.extend(probs)
         for (row_no, line, raw), r in zip(rows, out) if not probs else ():
             d = r.model_dump()

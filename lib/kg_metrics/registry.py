@@ -20,7 +20,7 @@ from .provenance import default_data_dir  # noqa: F401  (re-exported: where the 
 from .format import NumberParseError, parse_number
 from .periods import parse_period
 from .resolution import Resolution, load_resolution, numbers_in, parse_ref
-from .tables import read_csv, validate_rows
+from .tables import MultiFieldError, collect_row_problems, read_csv
 
 #: What each kind of figure measures. A target or an observation is one of these.
 MEASURES = ("level", "growth_yoy_pct", "share_of_plan_pct", "pct_of_prior_year")
@@ -261,7 +261,7 @@ class TargetRow(BaseModel):
                 problems.append(("value", f"{self.value:.12g} is not among the numbers of the quote "
                                  f"({', '.join(f'{n:.12g}' for n in quoted)})"))
         if problems:
-            raise _MultiFieldError(problems)
+            raise MultiFieldError(problems)
         return self
 
 
@@ -279,14 +279,6 @@ class TaskParagraphRow(BaseModel):
     @classmethod
     def _clause(cls, v: str, info: ValidationInfo) -> str:
         return _check_clause(v, info)
-
-
-class _MultiFieldError(ValueError):
-    """Raised by an after-validator to report problems in several named fields."""
-
-    def __init__(self, problems: list[tuple[str, str]]):
-        self.problems = problems
-        super().__init__("; ".join(f"{f}: {m}" for f, m in problems))
 
 
 # --------------------------------------------------------------------------- helpers
@@ -358,27 +350,6 @@ def _unique(rows: list[tuple[int, int, dict]], key: str | tuple[str, ...], file:
     return problems
 
 
-def _validate(model, rows, file, context):
-    """validate_rows, unpacking multi-field problems into one DataProblem per field."""
-    out, problems = [], []
-    for row_no, line, row in rows:
-        try:
-            out.append(model.model_validate(row, context=context))
-        except ValidationError as exc:
-            for err in exc.errors():
-                inner = err.get("ctx", {}).get("error")
-                if isinstance(inner, _MultiFieldError):
-                    for f, m in inner.problems:
-                        problems.append(DataProblem(file, f"{m} (got {row.get(f, '')!r})", row=row_no, field=f,
-                                                    line=line))
-                    continue
-                f = str(err["loc"][0]) if err["loc"] else None
-                msg = err["msg"].removeprefix("Value error, ")
-                problems.append(DataProblem(file, f"{msg} (got {row.get(f, '')!r})" if f else msg,
-                                            row=row_no, field=f, line=line))
-    return out, problems
-
-
 # --------------------------------------------------------------------------- registry
 @dataclass
 class Registry:
@@ -441,7 +412,7 @@ def load_registry(data_dir: Path | str | None = None) -> Registry:
     def load(name: str, model, key) -> list:
         shown = _shown(files[name], data_dir)
         rows = read_csv(files[name], list(model.model_fields), shown)
-        out, probs = _validate(model, rows, shown, ctx)
+        out, probs = collect_row_problems(model, rows, shown, ctx)
         problems.extend(probs)
         problems.extend(_unique(rows, key, shown))
         positions[name] = [(row_no, line) for row_no, line, _ in rows]

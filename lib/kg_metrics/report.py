@@ -947,8 +947,10 @@ class Briefing:
         """
         if notebook is None:
             notebook = "overview" if sector in (None, "", OVERVIEW_SECTOR) else "sector"
-        p = validate_parameters(sector, lang, data_dir, as_of, notebook=notebook, scenario=scenario)
-        reg = load_registry(p["data_dir"] or None)
+        # Cheap checks first (no data read), then one registry load that the sector check reuses.
+        cheap = validate_parameters(None, lang, data_dir, as_of, notebook="overview", scenario=scenario)
+        reg = load_registry(cheap["data_dir"] or None)
+        p = validate_parameters(sector, lang, data_dir, as_of, notebook=notebook, scenario=scenario, registry=reg)
         # A sector briefing reads only its own observations file, so that it depends on that file
         # alone (kg_metrics.deps builds its cache key from the same rule).
         obs = load_observations(reg, sectors=[p["sector"]] if notebook == "sector" else None)

@@ -92,9 +92,17 @@ def _delimiter_name(header: str) -> str:
     return "another character"
 
 
-def validate_rows(model: type[BaseModel], rows: Iterable[tuple[int, int, Row]], file: str,
-                  context: dict[str, Any] | None = None) -> list[BaseModel]:
-    """Validate each row with a pydantic ``model``; collect every failure as a DataProblem."""
+class MultiFieldError(ValueError):
+    """Raised by a model's after-validator to report problems in several named fields at once."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = problems
+        super().__init__("; ".join(f"{f}: {m}" for f, m in problems))
+
+
+def collect_row_problems(model: type[BaseModel], rows: Iterable[tuple[int, int, Row]], file: str,
+                         context: dict[str, Any] | None = None) -> tuple[list[BaseModel], list[DataProblem]]:
+    """Validate each row with a pydantic ``model``: the valid rows, and one DataProblem per bad field."""
     out: list[BaseModel] = []
     problems: list[DataProblem] = []
     for row_no, line, row in rows:
@@ -102,11 +110,22 @@ def validate_rows(model: type[BaseModel], rows: Iterable[tuple[int, int, Row]], 
             out.append(model.model_validate(row, context=context or {}))
         except ValidationError as exc:
             for err in exc.errors():
-                field = str(err["loc"][0]) if err["loc"] else None
-                msg = err["msg"].removeprefix("Value error, ")
-                shown = row.get(field, "") if field else ""
-                problems.append(DataProblem(file, f"{msg} (got {shown!r})" if field else msg,
-                                            row=row_no, field=field, line=line))
+                inner = err.get("ctx", {}).get("error")
+                named = inner.problems if isinstance(inner, MultiFieldError) else None
+                if named is None:
+                    field = str(err["loc"][0]) if err["loc"] else None
+                    named = [(field, err["msg"].removeprefix("Value error, "))]
+                for field, msg in named:
+                    shown = row.get(field, "") if field else ""
+                    problems.append(DataProblem(file, f"{msg} (got {shown!r})" if field else msg,
+                                                row=row_no, field=field, line=line))
+    return out, problems
+
+
+def validate_rows(model: type[BaseModel], rows: Iterable[tuple[int, int, Row]], file: str,
+                  context: dict[str, Any] | None = None) -> list[BaseModel]:
+    """Validate each row with a pydantic ``model``; raise DataError with every problem found."""
+    out, problems = collect_row_problems(model, rows, file, context)
     if problems:
         raise DataError(problems)
     return out
