@@ -30,8 +30,8 @@ def built(tmp_path_factory):
 
 def test_every_requested_briefing_is_built(built):
     out, results = built
-    assert [r.status for r in results] == ["built"] * 5, [r.error for r in results]
-    for key in ("vi/overview", "vi/backtest", "vi/tourism", "vi/culture_society", "en/tourism"):
+    assert [r.status for r in results] == ["built"] * 4, [r.error for r in results]
+    for key in ("vi/overview", "vi/tourism", "vi/culture_society", "en/tourism"):
         assert (out / f"{key}.html").stat().st_size > 2000
         assert (out / f"{key}.pdf").read_bytes().startswith(b"%PDF")
         assert (out / "notebooks" / f"{key}.ipynb").exists()
@@ -43,6 +43,20 @@ def test_overview_pdf_has_exact_vietnamese_and_the_growth_figures(built):
     text = pdf_text(out / "vi" / "overview.pdf")
     for s in ("Hội đồng nhân dân tỉnh Kiên Giang", "6 tháng cuối năm", "6,56%", "6,84%"):
         assert s in text, s
+
+
+def test_overview_pdf_ends_with_the_backtest_on_a_page_of_its_own_linked_from_the_index(built):
+    out, _ = built
+    pages = [p.extract_text() or "" for p in PdfReader(out / "vi" / "overview.pdf").pages]
+    first = next(i for i, t in enumerate(pages) if "Đối chiếu: các mục tiêu năm 2024" in t)
+    assert pages[first].lstrip().startswith("Đối chiếu: các mục tiêu năm 2024")  # a new page starts with it
+    assert "Tổng quan" in pages[0] and first > 0
+    backtest = "\n".join(pages[first:])
+    assert "75,22%" in backtest and "Không đạt" in backtest and "7,5%" in backtest
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="vi/overview.html#backtest"' in index and 'href="vi/overview.pdf#backtest"' in index
+    # the index is in the language of the last build ("en" in this fixture)
+    assert "Backtest against the 2024 outturn" in index or "Đối chiếu với kết quả thực hiện năm 2024" in index
 
 
 def test_tourism_pdf_flags_the_international_tourist_inconsistency(built):

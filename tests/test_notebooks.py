@@ -101,7 +101,7 @@ def test_first_cell_after_parameters_validates_them(name):
 def test_notebooks_stay_thin(name):
     nb = _read(name)
     code = [c for c in nb.cells if c.cell_type == "code"]
-    assert len(code) <= 12
+    assert len(code) <= 13  # the parameters, their check, the load, then one cell per section
     for c in code:
         assert "print(" not in c.source
         if c is _parameters_cell(nb):  # one line per parameter, each documented
@@ -155,6 +155,11 @@ def test_overview_vi(tmp_path):
               'class="status status-on_track"', "580.645", "≈508.645"):
         assert s in text, s
     assert text.lstrip().startswith("# Tổng quan")
+    # its last part, on a new page: the backtest against the 2024 outturn, with sources
+    backtest = text[text.index('<div class="page-break" id="backtest"></div>'):]
+    for s in ("## Đối chiếu: các mục tiêu năm 2024 so với kết quả thực hiện", "75,22%", "≥ 95%", "Không đạt",
+              "7,5%", "≥ 6,7%", "Trong sai số làm tròn", "news.laodong.vn", "baophapluat.vn"):
+        assert s in backtest, s
     pngs = _pngs(nb)
     # the contributions chart, at ~150 dpi, and the fan charts of the two GRDP targets
     assert len(pngs) == 3 and _png_width(pngs[0]) > 900

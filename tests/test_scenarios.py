@@ -310,9 +310,11 @@ def test_bad_scenario_parameter(bad, match):
         validate_parameters(None, "vi", "", notebook="overview", scenario=bad)
 
 
-def test_backtest_takes_no_scenario():
-    with pytest.raises(ParameterError, match="takes no scenario"):
-        validate_parameters(None, "vi", "", notebook="backtest", scenario="low")
+def test_a_scenario_overview_has_no_backtest_and_the_plain_one_has(registry, observations):
+    low = load_scenario("low", registry.data_dir, registry)
+    assert not Briefing(registry, observations, notebook="overview", scenario=low).backtest_content()
+    assert 'id="backtest"' in Briefing(registry, observations, notebook="overview").backtest_content().text
+    assert not Briefing(registry, observations, notebook="sector", sector="tourism").backtest_content()
 
 
 def test_an_empty_scenario_folder(data_copy):

@@ -33,6 +33,8 @@ from .status import meets
 #: The "as of" date that lets every 2024 outturn count (after the year and after the data's vintage).
 OUTTURN_AS_OF = "2025-12-31"
 VERDICTS = ("met", "missed", "within_rounding", "no_outturn")
+#: The HTML id of the backtest in the overview briefing (the index links to ``overview.html#backtest``).
+ANCHOR = "backtest"
 
 BACKTEST_LABELS: dict[str, dict[str, str]] = {
     "vi": {
@@ -316,7 +318,8 @@ def brier_score(bt: pd.DataFrame) -> tuple[float | None, int]:
 # =========================================================================== the page
 @dataclass
 class Backtest:
-    """The backtest page (``notebooks/backtest.ipynb``): data, table and sections in one language."""
+    """The backtest: data, table and sections in one language, shown as the last part of the overview
+    briefing (``Briefing.backtest_section``). ``reg`` and ``obs`` are every sector's, as loaded (no scenario)."""
 
     reg: Registry
     obs: pd.DataFrame
@@ -327,16 +330,6 @@ class Backtest:
     def __post_init__(self) -> None:
         self.table = backtest(self.reg, self.obs, self.outturn_as_of, self.july_as_of, self.lang)
         self.year = parse_period(self.reg.targets["period"].iloc[0]).year
-
-    @classmethod
-    def load(cls, sector: str | None = None, lang: str = "vi", data_dir: str = "", as_of: str = RESOLUTION_AS_OF,
-             *, notebook: str = "backtest") -> "Backtest":
-        """Validate the parameters and load every observation; ``as_of`` is the July assessment compared."""
-        from .params import validate_parameters
-
-        p = validate_parameters(None, lang, data_dir, as_of, notebook="backtest")
-        reg = load_registry(p["data_dir"] or None)
-        return cls(reg, load_observations(reg), lang=p["lang"], july_as_of=p["as_of"])
 
     # ------------------------------------------------------------------ helpers
     def L(self, key: str, **fields: Any) -> str:
@@ -374,7 +367,8 @@ class Backtest:
         from .report import LABELS
 
         title = cat.resolution_title_vi if self.lang == "vi" else cat.resolution_title_en
-        s = Section().md("# " + self.L("title", y=self.year))
+        # Part of the overview briefing: a new page in the PDF, and an anchor the index links to.
+        s = Section().html(f'<div class="page-break" id="{ANCHOR}"></div>').md("## " + self.L("title", y=self.year))
         s.md(self.L("lead", title=md_escape(title), title_vi=f"*{md_escape(cat.resolution_title_vi)}*",
                     issuer=LABELS[self.lang]["issuer"], session=LABELS[self.lang]["session"],
                     date=format_date_lang(cat.resolution_date, self.lang), y=self.year,
@@ -388,7 +382,7 @@ class Backtest:
     def outturn_content(self):
         from .report import Html, Section, esc, html_table, links, missing
 
-        s = Section().md("## " + self.L("outturn_heading"))
+        s = Section().md("### " + self.L("outturn_heading"))
         rows = []
         for r in self.table.to_dict("records"):
             unit = r["unit"]
@@ -409,7 +403,7 @@ class Backtest:
         s.html(_wrapping(html_table(self.L("outturn_header").split("|"), rows, num=[1, 2, 4])))
         notes = [self._rounding_note(r) for r in self.table.to_dict("records") if r["verdict"] == "within_rounding"]
         if notes:
-            s.md("### " + self.L("rounding_heading"))
+            s.md("#### " + self.L("rounding_heading"))
             s.html("<ul>" + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul>")
         return s
 
@@ -447,7 +441,7 @@ class Backtest:
         from .report import Html, Section, badge, esc, format_date_lang, html_table
 
         july = format_date_lang(self.july_as_of, self.lang)
-        s = Section().md("## " + self.L("july_heading", y=self.year))
+        s = Section().md("### " + self.L("july_heading", y=self.year))
         s.md(self.L("july_intro", july=july))
         rows = []
         for r in self.table.to_dict("records"):
@@ -466,7 +460,7 @@ class Backtest:
     def sources_content(self):
         from .report import Html, LABELS, Section, esc, html_table, links
 
-        s = Section().md("## " + self.L("sources_heading"))
+        s = Section().md("### " + self.L("sources_heading"))
         seen, rows = set(), []
         for r in self.table.to_dict("records"):
             for i in r["inputs"]:
@@ -492,27 +486,13 @@ class Backtest:
 
         return LABELS[self.lang].get("q" + row["qualifier"], "") if row["qualifier"] else ""
 
-    # ------------------------------------------------------------------ display (the notebook calls these)
-    def title(self) -> None:
-        from .report import show
+    def content(self):
+        """The whole backtest, as the overview briefing shows it: title, outturns, the July assessment, sources."""
+        from .report import Section
 
-        show(self.title_content())
-
-    def outturn_section(self) -> None:
-        from .report import show
-
-        show(self.outturn_content())
-
-    def july_section(self) -> None:
-        from .report import show
-
-        show(self.july_content())
-
-    def sources_section(self) -> None:
-        from .report import show
-
-        show(self.sources_content())
+        return Section().extend(self.title_content()).extend(self.outturn_content()) \
+            .extend(self.july_content()).extend(self.sources_content())
 
 
-__all__ = ["OUTTURN_AS_OF", "VERDICTS", "BACKTEST_LABELS", "published_half_unit", "rounding_half_width", "margin_pct",
+__all__ = ["OUTTURN_AS_OF", "VERDICTS", "ANCHOR", "BACKTEST_LABELS", "published_half_unit", "rounding_half_width", "margin_pct",
            "backtest", "brier_score", "Backtest"]

@@ -30,8 +30,8 @@ from .provenance import default_data_dir
 if TYPE_CHECKING:  # the registry pulls in pandas; parameter checks must stay cheap to import
     from .registry import Registry
 
-#: The briefing notebooks: the overview, a sector, and the backtest against the outturn.
-NOTEBOOKS = ("overview", "sector", "backtest")
+#: The briefing notebooks: the overview (which ends with the backtest against the outturn) and a sector.
+NOTEBOOKS = ("overview", "sector")
 #: The sector the overview covers (overall growth); it has no sector briefing of its own.
 OVERVIEW_SECTOR = "economy"
 
@@ -144,10 +144,10 @@ def validate_parameters(sector: str | None, lang: str, data_dir: str | os.PathLi
     - ``data_dir``: ``''`` for this clone's ``data/`` (or ``$KG_METRICS_DATA_DIR``), else an existing
       kg_metrics data directory;
     - ``sector``: for ``notebook='sector'``, one of the registry's sectors other than ``economy``
-      (which the overview covers); ignored for ``notebook='overview'`` and ``'backtest'``;
+      (which the overview covers); ignored for ``notebook='overview'``;
     - ``scenario``: ``''`` (none) or the name of a scenario file in ``<data_dir>/scenarios``
       (:func:`kg_metrics.scenarios.scenario_names`); the same character rules as ``sector``, and a
-      lower-case identifier, so it can never point outside that folder. Not for the backtest.
+      lower-case identifier, so it can never point outside that folder.
 
     Strings containing quotes, backslashes, newlines or other control characters are refused
     for ``sector``, ``lang`` and ``as_of``. The cheap checks run first, then the registry is
@@ -162,14 +162,11 @@ def validate_parameters(sector: str | None, lang: str, data_dir: str | os.PathLi
     as_of = _check_as_of(as_of)
     path, shown = _check_data_dir(data_dir)
     scenario = _check_scenario(scenario, path)
-    if scenario and notebook == "backtest":
-        raise ParameterError("parameter 'scenario' is for the overview and sector briefings; the backtest "
-                             "compares the data with the outturn and takes no scenario")
     out: dict[str, Any] = {"sector": None, "lang": lang, "data_dir": shown, "as_of": as_of,
                            "notebook": notebook}
     if scenario:  # only when set: without a scenario the parameters are exactly as before
         out["scenario"] = scenario
-    if notebook in ("overview", "backtest"):
+    if notebook == "overview":
         return out
     sector = _check_text("sector", sector, "a sector id such as 'tourism'")
     valid = [s for s in _sector_ids(path, registry) if s != OVERVIEW_SECTOR]

@@ -1695,6 +1695,19 @@ class Briefing:
         return scenario_section_content(self.outcome, self.reg, self.lang, sector=self.sector,
                                         next_figure=self._next_figure)
 
+    def backtest_content(self) -> Section:
+        """The overview's last part: every target against the 2024 outturn, and the July assessment
+        (as of the resolution) against what happened (:class:`kg_metrics.backtest.Backtest`).
+
+        Empty for a sector briefing, and for a scenario briefing: the backtest compares the published
+        data with what happened, so a scenario's assumptions do not enter it; the plain overview has it.
+        """
+        if self.notebook != "overview" or self.scenario is not None:
+            return Section()
+        from .backtest import Backtest
+
+        return Backtest(self.reg, self.data_obs, lang=self.lang).content()
+
     # ------------------------------------------------------------------ display methods (the notebooks call these)
     def title(self) -> None:
         show(self.title_content())
@@ -1725,6 +1738,9 @@ class Briefing:
 
     def scenario_section(self) -> None:
         show(self.scenario_content())
+
+    def backtest_section(self) -> None:
+        show(self.backtest_content())
 
 
 __all__ = ["LABELS", "label", "Html", "esc", "md_escape", "html_table", "badge", "check_badge", "missing",
