@@ -5,9 +5,11 @@
     one briefing after another; and the ratio (a)/(b) per briefing;
 (c) a no-op rebuild (and whether any output file's mtime changed);
 (d) a rebuild after changing one sector's data (which briefings were rebuilt), against one cold
-    briefing: the average of (a), and that sector's briefing built cold on its own;
+    briefing: that sector's briefing built cold on its own, and the per-briefing average of (a);
 (e) peak memory (RSS summed over the whole process tree) during (a);
 then the probability benchmark (bench/probability.py). The last line is the ratio (a)/(b).
+(a), (c), (d) and the single briefing run ``--repeat`` times (default 3) and show the median and the
+range, since one run here varies by about ±10%; (b), by far the slowest, runs once.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -100,25 +103,42 @@ def naive_chain(jobs: list[tuple[str, dict]], work: Path) -> float:
     return time.perf_counter() - t0
 
 
+def spread(xs: list[float], fmt: str = ".1f") -> str:
+    """"min–max of n runs" (empty for a single run)."""
+    return f"{min(xs):{fmt}}–{max(xs):{fmt}} s over {len(xs)} runs" if len(xs) > 1 else ""
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--skip-naive", action="store_true", help="skip (b), the slow naive chain")
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="runs of (a), (c), (d) and the single briefing (medians shown; default 3)")
     args = ap.parse_args()
     sys.path.insert(0, str(REPO / "lib"))
     from kg_metrics.deps import sector_ids
 
+    reps = max(1, args.repeat)
     tmp = Path(tempfile.mkdtemp(prefix="kg-bench-"))
     try:
         data = tmp / "data"
         shutil.copytree(REPO / "data", data)
-        out = tmp / "outputs"
-        kg = [str(BIN / "kg-metrics"), "--data-dir", str(data), "build", "--quiet", "--out", str(out)]
+
+        def kg(out: Path, *extra: str) -> list[str]:
+            return [str(BIN / "kg-metrics"), "--data-dir", str(data), "build", "--quiet", "--out", str(out), *extra]
+
         sectors = [s for s in sector_ids(data) if s != "economy"]
 
-        t_a, peak_a, _ = run_measured(kg)
-        n = log_len(out)  # briefings of a full build (the overview, the backtest page, every sector)
-        jobs = [("overview.ipynb", {"lang": "vi", "data_dir": str(data)}),
-                ("backtest.ipynb", {"lang": "vi", "data_dir": str(data)})] + \
+        # (a) cold builds, each into an empty output folder; the last one is kept for (c) and (d)
+        t_a, peaks = [], []
+        for i in range(reps):
+            out = tmp / f"outputs{i}"
+            t, peak, _ = run_measured(kg(out))
+            t_a.append(t)
+            peaks.append(peak)
+        n = log_len(out)  # briefings of a full build (the overview, which ends with the backtest, every sector)
+        a = statistics.median(t_a)
+
+        jobs = [("overview.ipynb", {"lang": "vi", "data_dir": str(data)})] + \
                [("sector.ipynb", {"sector": s, "lang": "vi", "data_dir": str(data)}) for s in sectors]
         t_b = None
         if not args.skip_naive:
@@ -126,29 +146,40 @@ def main() -> int:
             work.mkdir()
             t_b = naive_chain(jobs, work)
 
+        # (c) no-op rebuilds: nothing may be touched
         before = mtimes(out)
-        t_c, _, _ = run_measured(kg)
+        t_c = [run_measured(kg(out))[0] for _ in range(reps)]
         touched = sorted(k for k, v in mtimes(out).items() if before.get(k) != v)
 
+        # (d) one sector's data changed (a different edit each run), then rebuilt
         tourism = data / "observations" / "tourism.csv"
-        tourism.write_text(tourism.read_text(encoding="utf-8").replace(",Sở Du lịch\n", ",Sở Du lịch (bench edit)\n", 1),
-                           encoding="utf-8")
-        mark = log_len(out)
-        t_d, _, _ = run_measured(kg)
-        rebuilt = built_keys(out, mark)
-        t_one, _, _ = run_measured([str(BIN / "kg-metrics"), "--data-dir", str(data), "build", "--quiet",
-                                    "--out", str(tmp / "one"), "--sector", "tourism"])
+        t_d, rebuilt_sets = [], set()
+        for i in range(reps):
+            text = tourism.read_text(encoding="utf-8")
+            tourism.write_text(text.replace(",Sở Du lịch", f",Sở Du lịch (bench edit {i})", 1)
+                               if i == 0 else text.replace(f"(bench edit {i - 1})", f"(bench edit {i})", 1),
+                               encoding="utf-8")
+            mark = log_len(out)
+            t_d.append(run_measured(kg(out))[0])
+            rebuilt_sets.add(", ".join(built_keys(out, mark)) or "nothing")
+        d = statistics.median(t_d)
+        # that sector's briefing alone, cold (empty output folder), as `kg-metrics build --sector tourism`
+        t_one = [run_measured(kg(tmp / f"one{i}", "--sector", "tourism"))[0] for i in range(reps)]
+        one = statistics.median(t_one)
 
+        med = f"median of {reps}" if reps > 1 else "one run"
         rows = [
-            ("(a) cold build, all briefings", f"{t_a:.1f} s", f"{t_a / n:.2f} s per briefing ({n} briefings)"),
-            ("(b) naive CLI chain, same briefings", f"{t_b:.1f} s" if t_b else "skipped",
+            (f"(a) cold build, all briefings ({med})", f"{a:.1f} s",
+             f"{a / n:.2f} s per briefing ({n} briefings); {spread(t_a)}"),
+            ("(b) naive CLI chain, same briefings (one run)", f"{t_b:.1f} s" if t_b else "skipped",
              f"{t_b / n:.2f} s per briefing" if t_b else ""),
-            ("(c) no-op rebuild", f"{t_c:.2f} s", f"{len(touched)} output files touched"),
-            ("(d) rebuild after one sector's data changed", f"{t_d:.1f} s",
-             f"rebuilt: {', '.join(rebuilt) or 'nothing'} + index"),
-            ("    (d) / average cold briefing of (a)", f"{t_d / (t_a / n):.2f}×", ""),
-            ("    (d) / tourism briefing built cold alone", f"{t_d / t_one:.2f}×", f"alone: {t_one:.1f} s"),
-            ("(e) peak memory of the process tree during (a)", f"{peak_a / 2**20:.0f} MiB", ""),
+            (f"(c) no-op rebuild ({med})", f"{statistics.median(t_c):.2f} s",
+             f"{len(touched)} output files touched; {spread(t_c, '.2f')}"),
+            (f"(d) rebuild after one sector's data changed ({med})", f"{d:.1f} s",
+             f"rebuilt: {' | '.join(sorted(rebuilt_sets))} + index; {spread(t_d)}"),
+            ("    (d) / tourism briefing built cold alone", f"{d / one:.2f}×", f"alone: {one:.1f} s; {spread(t_one)}"),
+            ("    (d) / average cold briefing of (a)", f"{d / (a / n):.2f}×", ""),
+            ("(e) peak memory of the process tree during (a)", f"{max(peaks) / 2**20:.0f} MiB", "highest of the runs"),
         ]
         w = max(len(r[0]) for r in rows)
         print(f"{'measure':<{w}}  {'time / size':>12}  detail")
@@ -159,7 +190,7 @@ def main() -> int:
         prob = subprocess.run([sys.executable, str(REPO / "bench" / "probability.py")], capture_output=True,
                               text=True)
         print(prob.stdout.strip() or prob.stderr.strip()[-500:])
-        print(f"ratio (a)/(b) per briefing: {t_a / t_b:.3f}" if t_b else "ratio (a)/(b): not measured (--skip-naive)")
+        print(f"ratio (a)/(b) per briefing: {a / t_b:.3f}" if t_b else "ratio (a)/(b): not measured (--skip-naive)")
         return 0
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
