@@ -176,3 +176,32 @@ def test_in_process_builds_release_their_kernels_sockets_and_threads(tmp_path):
     for _ in range(3):
         build(tmp_path / "o", sectors=["admin_reform"], progress=False, workers=1, force=True)
     assert open_fds() <= fds and threading.active_count() <= threads
+
+
+def test_a_kept_kernel_is_reset_between_briefings(tmp_path, monkeypatch):
+    """The second briefing in a worker sees none of the first one's names or chart settings."""
+    import nbformat
+
+    from kg_metrics import build as build_mod
+
+    first = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import matplotlib\nleaked = 1\nmatplotlib.rcParams['lines.linewidth'] = 9.0")])
+    second = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import matplotlib\n"
+        "print(sorted(n for n in ('leaked', 'matplotlib') if n in globals() and n != 'matplotlib'),"
+        " matplotlib.rcParams['lines.linewidth'] == matplotlib.rcParamsDefault['lines.linewidth'])")])
+    for name, nb in (("first.ipynb", first), ("second.ipynb", second)):
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nbformat.write(nb, tmp_path / name)
+    monkeypatch.setattr(build_mod, "NOTEBOOKS_DIR", tmp_path)
+    monkeypatch.delenv("KG_METRICS_FRESH_KERNELS", raising=False)
+    try:
+        build_mod._execute(build_mod.Job("a", "first.ipynb", "vi", {}, "a"), keep_kernel=True)
+        km = build_mod._kernel
+        nb = build_mod._execute(build_mod.Job("b", "second.ipynb", "vi", {}, "b"), keep_kernel=True)
+        assert build_mod._kernel is km and km.is_alive()  # the same kernel served both
+    finally:
+        build_mod._release_kernel()
+    cell = nb.cells[-1]
+    assert cell.outputs[0]["text"].strip() == "[] True"
+    assert cell.execution_count == 1  # papermill's injected cell is absent (no parameters): the counter restarted
