@@ -164,3 +164,32 @@ def test_verify_reports_stale_briefings_after_an_input_changes(site, capsys):
     assert "vi/tourism: stale" in report and "tourism.csv" in report
     assert "vi/overview: stale" in report
     assert "vi/culture_society" not in report
+
+
+def test_a_briefing_that_no_longer_exists_is_removed_from_the_release(site, capsys):
+    """After an upgrade that drops a briefing (the backtest page became part of the overview), the
+    next build removes it: from the release, the manifest and verify's view; nothing else changes."""
+    from kg_metrics.build import MANIFEST
+    from kg_metrics.cli import main
+
+    data, out = site
+    release = (out / "current").resolve()
+    manifest = json.loads((release / MANIFEST).read_text(encoding="utf-8"))
+    old = {"vi/backtest.html": b"<p>old page</p>", "vi/backtest.pdf": b"%PDF-old",
+           "notebooks/vi/backtest.ipynb": b"{}"}
+    for rel, content in old.items():
+        (release / rel).write_bytes(content)
+    manifest["briefings"]["vi/backtest"] = {"name": "backtest", "notebook": "backtest.ipynb", "lang": "vi",
+                                            "status": "built", "key": "x", "outputs": dict.fromkeys(old, "x")}
+    (release / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    assert main(["verify", "--out", str(out)]) != EXIT_OK  # its inputs are gone: stale
+
+    r = run(data, out, "--sector", "tourism", "--sector", "culture_society", "--overview")
+    assert r.returncode == EXIT_OK, r.stderr
+    assert "0 built, 3 unchanged" in r.stdout  # nothing else was rebuilt
+    assert not any((out / rel).exists() for rel in old)
+    assert "vi/backtest" not in json.loads((out / MANIFEST).read_text(encoding="utf-8"))["briefings"]
+    last = json.loads((out / "runs.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+    assert (last["briefing"], last["status"]) == ("vi/backtest", "removed")
+    capsys.readouterr()
+    assert main(["verify", "--out", str(out)]) == EXIT_OK

@@ -595,6 +595,19 @@ def is_fresh(job: Job, key: str, manifest: dict, release: Path | None) -> bool:
                 and all((release / o).exists() for o in briefing_outputs(job)))
 
 
+def obsolete_briefings(manifest: dict, data_dir: Path) -> list[str]:
+    """Keys of published briefings that no longer exist: their notebook is gone (the backtest page of
+    earlier versions), or their sector is no longer in ``sectors.csv``. A build removes them, so that
+    ``verify`` does not report them stale forever and the release holds only what the index lists."""
+    sectors = set(sector_ids(data_dir))
+    gone = []
+    for key, entry in manifest.get("briefings", {}).items():
+        nb = entry.get("notebook", "")
+        if not nb or not (NOTEBOOKS_DIR / nb).exists() or (nb == "sector.ipynb" and entry.get("name") not in sectors):
+            gone.append(key)
+    return gone
+
+
 def plan_light(data_dir: Path, sectors: list[str] | None, langs: tuple[str, ...], as_of: str,
                overview: bool, scenario: str = "") -> list[Job]:
     """The jobs to consider, from a cheap read of sectors.csv (validated in full before any work)."""
@@ -672,7 +685,8 @@ def build(out_dir: Path | str | None = None, sectors: list[str] | None = None, l
         # The index lists every briefing of the release: rebuilt whenever one is rebuilt, or its inputs change.
         index_fresh = (not todo and current is not None and manifest.get("index", {}).get("key") == index_key
                        and (current / "index.html").exists())
-        if not todo and index_fresh:
+        obsolete = obsolete_briefings(manifest, data)
+        if not todo and index_fresh and not obsolete:
             return [Result(j, "unchanged", 0.0) for j in jobs]
 
         # Validate everything before a kernel starts: bad input must leave outputs untouched.
@@ -683,6 +697,9 @@ def build(out_dir: Path | str | None = None, sectors: list[str] | None = None, l
                 for j in todo]
         common = stamp(reg, as_of)
         staging = pub.stage()
+        for key in obsolete:  # out of the new release and its manifest (earlier releases keep them)
+            for rel in manifest["briefings"].pop(key).get("outputs", {}):
+                (staging / rel).unlink(missing_ok=True)
         bar = None
         if progress and todo:
             from tqdm import tqdm
@@ -720,5 +737,7 @@ def build(out_dir: Path | str | None = None, sectors: list[str] | None = None, l
         all_results = [results.get(j.key) or Result(j, "unchanged", 0.0) for j in jobs]
         pub.log([{"time": common["build_time"], "briefing": r.job.key, "status": r.status,
                   "seconds": round(r.seconds, 3), "stages": r.stages, "key": keys[r.job.key],
-                  "inputs": inputs[r.job.key]["files"], "error": r.error} for r in all_results])
+                  "inputs": inputs[r.job.key]["files"], "error": r.error} for r in all_results]
+                + [{"time": common["build_time"], "briefing": key, "status": "removed", "seconds": 0.0, "stages": {},
+                    "key": "", "inputs": {}, "error": "its notebook or sector no longer exists"} for key in obsolete])
         return all_results
