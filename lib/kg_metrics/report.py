@@ -911,8 +911,8 @@ def _grdp_outcome(oc: ScenarioOutcome, reg: Registry, lang: str, next_figure=Non
 class Briefing:
     """A briefing's data and its sections, in one language, as of one date.
 
-    ``notebook`` is ``'overview'`` (GRDP, contributions, every target, anomaly checks) or
-    ``'sector'`` (one sector's targets, tasks and sources).
+    ``notebook`` is ``'overview'`` (GRDP, contributions, every target, anomaly checks, and last the
+    backtest against the 2024 outturn) or ``'sector'`` (one sector's targets, tasks and sources).
     """
 
     def __init__(self, reg: Registry, obs: pd.DataFrame, *, lang: str = "vi", as_of: str = RESOLUTION_AS_OF,
