@@ -205,3 +205,61 @@ def test_a_kept_kernel_is_reset_between_briefings(tmp_path, monkeypatch):
     cell = nb.cells[-1]
     assert cell.outputs[0]["text"].strip() == "[] True"
     assert cell.execution_count == 1  # papermill's injected cell is absent (no parameters): the counter restarted
+
+
+def _tiny_notebook(folder: Path) -> str:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6.56)")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, folder / "tiny.ipynb")
+    return "tiny.ipynb"
+
+
+def test_a_kernel_that_fails_to_start_is_retried(tmp_path, monkeypatch):
+    """Kernel start-up races under parallelism (a port taken meanwhile) cost a retry, not the briefing."""
+    from kg_metrics import build as build_mod
+
+    real, calls = build_mod._start_kernel, []
+
+    def flaky():
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError(98, "Address already in use")
+        return real()
+
+    monkeypatch.setattr(build_mod, "NOTEBOOKS_DIR", tmp_path)
+    monkeypatch.setattr(build_mod, "_start_kernel", flaky)
+    monkeypatch.setattr(build_mod, "_kernel", None)
+    try:
+        nb = build_mod._execute(build_mod.Job("t", _tiny_notebook(tmp_path), "vi", {}, "t"))
+    finally:
+        build_mod._release_kernel()
+    assert len(calls) == 2 and nb.cells[-1].outputs[0]["text"] == "6.56\n"
+
+
+def test_a_kernel_that_never_starts_fails_the_briefing_with_a_message(tmp_path, monkeypatch):
+    from kg_metrics import build as build_mod
+
+    calls = []
+
+    def broken():
+        calls.append(1)
+        raise OSError(98, "Address already in use")
+
+    monkeypatch.setattr(build_mod, "NOTEBOOKS_DIR", tmp_path)
+    monkeypatch.setattr(build_mod, "_start_kernel", broken)
+    monkeypatch.setattr(build_mod, "_kernel", None)
+    with pytest.raises(RuntimeError, match=r"did not start after 3 attempts: .*Address already in use"):
+        build_mod._execute(build_mod.Job("t", _tiny_notebook(tmp_path), "vi", {}, "t"))
+    assert len(calls) == build_mod.KERNEL_START_ATTEMPTS
+
+
+def test_fresh_kernels_build_too(tmp_path, monkeypatch):
+    """KG_METRICS_FRESH_KERNELS=1: a kernel per briefing, none left running afterwards."""
+    import psutil
+
+    monkeypatch.setenv("KG_METRICS_FRESH_KERNELS", "1")
+    results = build(tmp_path / "o", sectors=["admin_reform", "culture_society"], progress=False, workers=1)
+    assert [r.status for r in results] == ["built", "built"], [r.error for r in results]
+    assert not [p for p in psutil.Process().children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]
