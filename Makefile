@@ -34,6 +34,9 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $@
 
 setup: system-deps $(STAMP) ## Create .venv and install the package with pinned dependencies
+	@# Byte-compile the library once: where PYTHONDONTWRITEBYTECODE is set (CI machines, this one) every
+	@# process of a build (kernels, workers) would otherwise compile it again, ~65 ms each.
+	@$(BIN)/python -m compileall -q lib >/dev/null
 
 test: setup ## Run every test: unit, doctests, notebooks and end-to-end builds
 	$(BIN)/python -m pytest -m "" -q

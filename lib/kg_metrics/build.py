@@ -200,7 +200,10 @@ def _start_kernel():
     km.client_class = "kg_metrics.kernel_client.ReadyClient"
     # The kernel's own log lines (transport warnings, shutdown chatter) would drown the build's
     # messages; notebook errors reach us through papermill, not through the kernel's stderr.
-    km.start_kernel(cwd=str(NOTEBOOKS_DIR), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # No IPython history: a build's cells need no record in ~/.ipython, and the SQLite history costs
+    # a kernel 0.25 s of CPU to start (measured: 1.37 -> 1.12 s to start and import the library).
+    km.start_kernel(cwd=str(NOTEBOOKS_DIR), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                    extra_arguments=["--HistoryManager.enabled=False"])
     _send(km, WARM_UP_CODE)
     return km
 
