@@ -47,8 +47,11 @@ def test_overview_pdf_has_exact_vietnamese_and_the_growth_figures(built):
 
 def test_overview_pdf_ends_with_the_backtest_on_a_page_of_its_own_linked_from_the_index(built):
     out, _ = built
-    pages = [p.extract_text() or "" for p in PdfReader(out / "vi" / "overview.pdf").pages]
+    reader = PdfReader(out / "vi" / "overview.pdf")
+    pages = [p.extract_text() or "" for p in reader.pages]
     first = next(i for i, t in enumerate(pages) if "Đối chiếu: các mục tiêu năm 2024" in t)
+    # the index's link overview.pdf#backtest lands there: a named destination on that page
+    assert reader.get_destination_page_number(reader.named_destinations["backtest"]) == first
     assert pages[first].lstrip().startswith("Đối chiếu: các mục tiêu năm 2024")  # a new page starts with it
     assert "Tổng quan" in pages[0] and first > 0
     backtest = "\n".join(pages[first:])
