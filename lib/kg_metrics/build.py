@@ -598,11 +598,11 @@ def is_fresh(job: Job, key: str, manifest: dict, release: Path | None) -> bool:
                 and all((release / o).exists() for o in briefing_outputs(job)))
 
 
-def obsolete_briefings(manifest: dict, data_dir: Path) -> list[str]:
+def obsolete_briefings(manifest: dict, known_sectors: list[str]) -> list[str]:
     """Keys of published briefings that no longer exist: their notebook is gone (the backtest page of
     earlier versions), or their sector is no longer in ``sectors.csv``. A build removes them, so that
     ``verify`` does not report them stale forever and the release holds only what the index lists."""
-    sectors = set(sector_ids(data_dir))
+    sectors = set(known_sectors)
     gone = []
     for key, entry in manifest.get("briefings", {}).items():
         nb = entry.get("notebook", "")
@@ -611,12 +611,12 @@ def obsolete_briefings(manifest: dict, data_dir: Path) -> list[str]:
     return gone
 
 
-def plan_light(data_dir: Path, sectors: list[str] | None, langs: tuple[str, ...], as_of: str,
+def plan_light(data_dir: Path, known: list[str], sectors: list[str] | None, langs: tuple[str, ...], as_of: str,
                overview: bool, scenario: str = "") -> list[Job]:
-    """The jobs to consider, from a cheap read of sectors.csv (validated in full before any work)."""
+    """The jobs to consider; ``known``: the sector ids from a cheap read of sectors.csv
+    (:func:`kg_metrics.deps.sector_ids`; everything is validated in full before any work)."""
     from .params import validate_parameters
 
-    known = sector_ids(data_dir)
     chosen = [s for s in known if s != "economy"] if not sectors else list(sectors)
     unknown = [s for s in chosen if s not in known or s == "economy"]
     if unknown:
@@ -653,7 +653,8 @@ def build(out_dir: Path | str | None = None, sectors: list[str] | None = None, l
     data = Path(data_dir) if data_dir else default_data_dir()
     want_overview = (not sectors) if overview is None else overview
     try:
-        jobs = plan_light(data, sectors, langs, as_of, want_overview, scenario)
+        known = sector_ids(data)
+        jobs = plan_light(data, known, sectors, langs, as_of, want_overview, scenario)
     except ParameterError:
         raise
     except Exception:
@@ -688,7 +689,7 @@ def build(out_dir: Path | str | None = None, sectors: list[str] | None = None, l
         # The index lists every briefing of the release: rebuilt whenever one is rebuilt, or its inputs change.
         index_fresh = (not todo and current is not None and manifest.get("index", {}).get("key") == index_key
                        and (current / "index.html").exists())
-        obsolete = obsolete_briefings(manifest, data)
+        obsolete = obsolete_briefings(manifest, known)
         if not todo and index_fresh and not obsolete:
             return [Result(j, "unchanged", 0.0) for j in jobs]
 
