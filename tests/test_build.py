@@ -181,21 +181,25 @@ def test_in_process_builds_release_their_kernels_sockets_and_threads(tmp_path):
     assert open_fds() <= fds and threading.active_count() <= threads
 
 
-def test_a_kept_kernel_is_reset_between_briefings(tmp_path, monkeypatch):
-    """The second briefing in a worker sees none of the first one's names or chart settings."""
+def write_notebook(folder: Path, name: str, source: str) -> str:
+    """A one-cell python3 notebook ``folder/name``; returns ``name``."""
     import nbformat
 
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, folder / name)
+    return name
+
+
+def test_a_kept_kernel_is_reset_between_briefings(tmp_path, monkeypatch):
+    """The second briefing in a worker sees none of the first one's names or chart settings."""
     from kg_metrics import build as build_mod
 
-    first = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        "import matplotlib\nleaked = 1\nmatplotlib.rcParams['lines.linewidth'] = 9.0")])
-    second = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        "import matplotlib\n"
-        "print(sorted(n for n in ('leaked', 'matplotlib') if n in globals() and n != 'matplotlib'),"
-        " matplotlib.rcParams['lines.linewidth'] == matplotlib.rcParamsDefault['lines.linewidth'])")])
-    for name, nb in (("first.ipynb", first), ("second.ipynb", second)):
-        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-        nbformat.write(nb, tmp_path / name)
+    write_notebook(tmp_path, "first.ipynb", "import matplotlib\nleaked = 1\n"
+                   "matplotlib.rcParams['lines.linewidth'] = 9.0")
+    write_notebook(tmp_path, "second.ipynb", "import matplotlib\n"
+                   "print(sorted(n for n in ('leaked', 'matplotlib') if n in globals() and n != 'matplotlib'),"
+                   " matplotlib.rcParams['lines.linewidth'] == matplotlib.rcParamsDefault['lines.linewidth'])")
     monkeypatch.setattr(build_mod, "NOTEBOOKS_DIR", tmp_path)
     monkeypatch.delenv("KG_METRICS_FRESH_KERNELS", raising=False)
     try:
@@ -208,15 +212,6 @@ def test_a_kept_kernel_is_reset_between_briefings(tmp_path, monkeypatch):
     cell = nb.cells[-1]
     assert cell.outputs[0]["text"].strip() == "[] True"
     assert cell.execution_count == 1  # papermill's injected cell is absent (no parameters): the counter restarted
-
-
-def _tiny_notebook(folder: Path) -> str:
-    import nbformat
-
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6.56)")])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, folder / "tiny.ipynb")
-    return "tiny.ipynb"
 
 
 def test_a_kernel_that_fails_to_start_is_retried(tmp_path, monkeypatch):
@@ -235,7 +230,7 @@ def test_a_kernel_that_fails_to_start_is_retried(tmp_path, monkeypatch):
     monkeypatch.setattr(build_mod, "_start_kernel", flaky)
     monkeypatch.setattr(build_mod, "_kernel", None)
     try:
-        nb = build_mod._execute(build_mod.Job("t", _tiny_notebook(tmp_path), "vi", {}, "t"))
+        nb = build_mod._execute(build_mod.Job("t", write_notebook(tmp_path, "tiny.ipynb", "print(6.56)"), "vi", {}, "t"))
     finally:
         build_mod._release_kernel()
     assert len(calls) == 2 and nb.cells[-1].outputs[0]["text"] == "6.56\n"
@@ -254,7 +249,7 @@ def test_a_kernel_that_never_starts_fails_the_briefing_with_a_message(tmp_path, 
     monkeypatch.setattr(build_mod, "_start_kernel", broken)
     monkeypatch.setattr(build_mod, "_kernel", None)
     with pytest.raises(RuntimeError, match=r"did not start after 3 attempts: .*Address already in use"):
-        build_mod._execute(build_mod.Job("t", _tiny_notebook(tmp_path), "vi", {}, "t"))
+        build_mod._execute(build_mod.Job("t", write_notebook(tmp_path, "tiny.ipynb", "print(6.56)"), "vi", {}, "t"))
     assert len(calls) == build_mod.KERNEL_START_ATTEMPTS
 
 
