@@ -12,9 +12,9 @@ import argparse
 import sys
 import time
 
-from kg_metrics.observations import load_observations
-from kg_metrics.probability import DEFAULT_DRAWS, target_probabilities
-from kg_metrics.registry import load_registry
+from kg_metrics.data.observations import load_observations
+from kg_metrics.analysis.probability import DEFAULT_DRAWS, target_probabilities
+from kg_metrics.data.registry import load_registry
 
 BUDGET_S = 1.0
 

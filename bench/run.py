@@ -121,7 +121,7 @@ def main() -> int:
                     help="runs of (a), (c), (d) and the single briefing (medians shown; default 3)")
     args = ap.parse_args()
     sys.path.insert(0, str(REPO / "lib"))
-    from kg_metrics.deps import sector_ids
+    from kg_metrics.build.keys import sector_ids
 
     reps = max(1, args.repeat)
     tmp = Path(tempfile.mkdtemp(prefix="kg-bench-"))

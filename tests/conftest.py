@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from kg_metrics.errors import DataError, DataProblem
-from kg_metrics.observations import load_observations
-from kg_metrics.registry import load_registry
+from kg_metrics.data.observations import load_observations
+from kg_metrics.data.registry import load_registry
 
 REPO = Path(__file__).resolve().parents[1]
 DATA_DIR = REPO / "data"

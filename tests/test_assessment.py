@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg_metrics.assessment import assess_targets, grdp_requirement, h2_share_history, sector_contributions
+from kg_metrics.analysis.assessment import assess_targets, grdp_requirement, h2_share_history, sector_contributions
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,9 @@ import math
 
 import pytest
 
-from kg_metrics.backtest import Backtest, backtest, brier_score, published_half_unit, rounding_half_width
-from kg_metrics.observations import lookup
+from kg_metrics.report.backtest import Backtest
+from kg_metrics.analysis.backtest import backtest, brier_score, published_half_unit, rounding_half_width
+from kg_metrics.data.observations import lookup
 
 LAODONG = "https://news.laodong.vn/kinh-doanh/kien-giang-xu-ly-dut-diem-du-an-vuong-mac-truoc-304-1479623.ldo"
 BAOPHAPLUAT = "https://baophapluat.vn/kien-giang-thu-nhap-binh-quan-dau-nguoi-dat-gan-82-trieu-dong-nam-2024-post533994.html"

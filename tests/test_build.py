@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from kg_metrics.build import build
+from kg_metrics import paths
+from kg_metrics.build.pipeline import build
 
 pytestmark = pytest.mark.e2e
 
@@ -124,19 +125,19 @@ def test_provenance_is_stamped(built):
 def test_one_failing_briefing_does_not_stop_the_others(tmp_path, monkeypatch, capsys):
     import nbformat
 
-    from kg_metrics import build as build_mod, deps
+    from kg_metrics.build import pipeline as build_mod
     from kg_metrics.cli import EXIT_BRIEFINGS_FAILED, main
 
     nbs = tmp_path / "notebooks"
     nbs.mkdir()
     for name in ("overview.ipynb", "sector.ipynb"):
-        nb = nbformat.read(build_mod.NOTEBOOKS_DIR / name, as_version=4)
+        nb = nbformat.read(paths.NOTEBOOKS_DIR / name, as_version=4)
         if name == "sector.ipynb":  # an exception in the notebook, for one sector only
             nb.cells.append(nbformat.v4.new_code_cell(
                 'if sector == "culture_society":\n    raise RuntimeError("boom in culture")'))
         nbformat.write(nb, nbs / name)
-    monkeypatch.setattr(build_mod, "NOTEBOOKS_DIR", nbs)
-    monkeypatch.setattr(deps, "NOTEBOOKS_DIR", nbs)
+    monkeypatch.setattr(paths, "NOTEBOOKS_DIR", nbs)
+    monkeypatch.setattr(paths, "NOTEBOOKS_DIR", nbs)
     out = tmp_path / "outputs"
     rc = main(["build", "--out", str(out), "--quiet", "--sector", "culture_society", "--sector", "admin_reform"])
     assert rc == EXIT_BRIEFINGS_FAILED
@@ -193,14 +194,14 @@ def write_notebook(folder: Path, name: str, source: str) -> str:
 
 def test_a_kept_kernel_is_reset_between_briefings(tmp_path, monkeypatch):
     """The second briefing in a worker sees none of the first one's names or chart settings."""
-    from kg_metrics import build as build_mod
+    from kg_metrics.build import pipeline as build_mod
 
     write_notebook(tmp_path, "first.ipynb", "import matplotlib\nleaked = 1\n"
                    "matplotlib.rcParams['lines.linewidth'] = 9.0")
     write_notebook(tmp_path, "second.ipynb", "import matplotlib\n"
                    "print(sorted(n for n in ('leaked', 'matplotlib') if n in globals() and n != 'matplotlib'),"
                    " matplotlib.rcParams['lines.linewidth'] == matplotlib.rcParamsDefault['lines.linewidth'])")
-    monkeypatch.setattr(build_mod, "NOTEBOOKS_DIR", tmp_path)
+    monkeypatch.setattr(paths, "NOTEBOOKS_DIR", tmp_path)
     monkeypatch.delenv("KG_METRICS_FRESH_KERNELS", raising=False)
     try:
         build_mod._execute(build_mod.Job("a", "first.ipynb", "vi", {}, "a"), keep_kernel=True)
@@ -216,7 +217,7 @@ def test_a_kept_kernel_is_reset_between_briefings(tmp_path, monkeypatch):
 
 def test_a_kernel_that_fails_to_start_is_retried(tmp_path, monkeypatch):
     """Kernel start-up races under parallelism (a port taken meanwhile) cost a retry, not the briefing."""
-    from kg_metrics import build as build_mod
+    from kg_metrics.build import pipeline as build_mod
 
     real, calls = build_mod._start_kernel, []
 
@@ -226,7 +227,7 @@ def test_a_kernel_that_fails_to_start_is_retried(tmp_path, monkeypatch):
             raise OSError(98, "Address already in use")
         return real()
 
-    monkeypatch.setattr(build_mod, "NOTEBOOKS_DIR", tmp_path)
+    monkeypatch.setattr(paths, "NOTEBOOKS_DIR", tmp_path)
     monkeypatch.setattr(build_mod, "_start_kernel", flaky)
     monkeypatch.setattr(build_mod, "_kernel", None)
     try:
@@ -237,7 +238,7 @@ def test_a_kernel_that_fails_to_start_is_retried(tmp_path, monkeypatch):
 
 
 def test_a_kernel_that_never_starts_fails_the_briefing_with_a_message(tmp_path, monkeypatch):
-    from kg_metrics import build as build_mod
+    from kg_metrics.build import pipeline as build_mod
 
     calls = []
 
@@ -245,7 +246,7 @@ def test_a_kernel_that_never_starts_fails_the_briefing_with_a_message(tmp_path, 
         calls.append(1)
         raise OSError(98, "Address already in use")
 
-    monkeypatch.setattr(build_mod, "NOTEBOOKS_DIR", tmp_path)
+    monkeypatch.setattr(paths, "NOTEBOOKS_DIR", tmp_path)
     monkeypatch.setattr(build_mod, "_start_kernel", broken)
     monkeypatch.setattr(build_mod, "_kernel", None)
     with pytest.raises(RuntimeError, match=r"did not start after 3 attempts: .*Address already in use"):

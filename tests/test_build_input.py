@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from kg_metrics.build import MANIFEST
+from kg_metrics.build.pipeline import MANIFEST
 from kg_metrics.cli import EXIT_BAD_INPUT, main
-from kg_metrics.publish import Publisher
+from kg_metrics.build.publish import Publisher
 
 from conftest import read_table, write_table
 

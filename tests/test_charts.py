@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from matplotlib.font_manager import FontProperties, findfont
 
-from kg_metrics import charts
-from kg_metrics.assessment import assess_targets, sector_contributions
+from kg_metrics.report import charts
+from kg_metrics.analysis.assessment import assess_targets, sector_contributions
 
 
 @pytest.fixture(scope="module")

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from kg_metrics.assessment import assess_targets
-from kg_metrics.checks import anomalies
-from kg_metrics.status import Thresholds
+from kg_metrics.analysis.assessment import assess_targets
+from kg_metrics.analysis.checks import anomalies
+from kg_metrics.arithmetic.status import Thresholds
 
 
 @pytest.fixture(scope="module")

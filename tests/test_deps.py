@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kg_metrics import deps
+from kg_metrics import paths
+from kg_metrics.build import keys as deps
 
 SECTORS = ["agriculture", "industry_trade", "tourism", "public_investment", "culture_society",
            "defence_security", "admin_reform"]
@@ -20,9 +21,9 @@ def world(tmp_path, monkeypatch, data_copy):
     for name in ("overview.ipynb", "sector.ipynb"):
         (nbs / name).write_text('{"cells": [], "name": "%s"}' % name, encoding="utf-8")
     lib = tmp_path / "lib"
-    shutil.copytree(deps.LIB_DIR, lib, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(deps, "NOTEBOOKS_DIR", nbs)
-    monkeypatch.setattr(deps, "LIB_DIR", lib)
+    shutil.copytree(paths.LIB_DIR, lib, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(paths, "NOTEBOOKS_DIR", nbs)
+    monkeypatch.setattr(paths, "LIB_DIR", lib)
     return data_copy, nbs, lib
 
 
@@ -86,7 +87,7 @@ def test_the_overview_notebook_invalidates_the_overview_only(world):
     assert changed(before, keys(data)) == {"vi/overview", "en/overview"}
 
 
-@pytest.mark.parametrize("rel", ["growth.py", "templates/briefing.css", "templates/briefing/index.html.j2"])
+@pytest.mark.parametrize("rel", ["arithmetic/growth.py", "templates/briefing.css", "templates/briefing/index.html.j2"])
 def test_library_code_templates_and_css_invalidate_everything(world, rel):
     data, _, lib = world
     before = keys(data)

@@ -9,8 +9,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from kg_metrics.format import format_pct
-from kg_metrics.scenarios import Explorer, load_scenario, scenario_outcome
+from kg_metrics.text.format import format_pct
+from kg_metrics.analysis.scenarios import scenario_outcome
+from kg_metrics.data.scenario_files import load_scenario
+from kg_metrics.report.explorer import Explorer
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "explorer.ipynb"
 VALUES = {"va_agri": 1.5, "va_services": 8.25, "h1_weight": 0.5, "tourists": -5.0, "grdp_h1_growth_pct": 6.5}
@@ -93,8 +95,8 @@ def test_a_scenario_saved_from_the_explorer_builds_in_batch(data_copy, tmp_path)
     from pypdf import PdfReader
 
     from kg_metrics.cli import EXIT_OK, main
-    from kg_metrics.observations import load_observations
-    from kg_metrics.registry import load_registry
+    from kg_metrics.data.observations import load_observations
+    from kg_metrics.data.registry import load_registry
 
     reg = load_registry(data_copy)
     ex = Explorer(reg, load_observations(reg), lang="vi")

@@ -1,4 +1,4 @@
-"""kg_metrics.extract: from a resolution's text to a draft target registry, every number accounted for.
+"""kg_metrics.data.extract: from a resolution's text to a draft target registry, every number accounted for.
 
 The shipped resolution must yield exactly the curated registry (data/targets.csv) with no
 number left unclassified; composed fixtures in tests/data/extract/ cover other wordings,
@@ -15,10 +15,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from kg_metrics import extract as ex
-from kg_metrics.format import NumberParseError
-from kg_metrics.registry import COMPARATOR_WORDS, load_registry
-from kg_metrics.resolution import NUMBER_TOKEN, load_resolution, numbers_in
+from kg_metrics.data import extract as ex
+from kg_metrics.text.format import NumberParseError
+from kg_metrics.data.registry import COMPARATOR_WORDS, load_registry
+from kg_metrics.data.resolution import NUMBER_TOKEN, load_resolution, numbers_in
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"

@@ -1,4 +1,4 @@
-"""kg_metrics.format: strict Vietnamese/English number parsing and formatting."""
+"""kg_metrics.text.format: strict Vietnamese/English number parsing and formatting."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg_metrics.format import (NumberParseError, format_number, format_pct, format_pp, format_quantity,
+from kg_metrics.text.format import (NumberParseError, format_number, format_pct, format_pp, format_quantity,
                                parse_number)
 
 

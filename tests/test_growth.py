@@ -1,11 +1,11 @@
-"""kg_metrics.growth: the council's growth arithmetic, checked against values derivable by hand."""
+"""kg_metrics.arithmetic.growth: the council's growth arithmetic, checked against values derivable by hand."""
 from __future__ import annotations
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg_metrics.growth import (annual_growth, contribution_pp, contributions_pp, gap_pct, growth_pct, h1_weight,
+from kg_metrics.arithmetic.growth import (annual_growth, contribution_pp, contributions_pp, gap_pct, growth_pct, h1_weight,
                                h2_share, implied_h1, pro_rata_target, required_h2_growth, required_h2_yoy_growth,
                                share_of_plan)
 

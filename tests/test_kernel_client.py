@@ -11,7 +11,7 @@ pytestmark = pytest.mark.e2e
 
 def _start() -> KernelManager:
     km = KernelManager(kernel_name="python3")
-    km.client_class = "kg_metrics.kernel_client.ReadyClient"
+    km.client_class = "kg_metrics.build.kernel_client.ReadyClient"
     km.start_kernel()
     return km
 

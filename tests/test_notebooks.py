@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from kg_metrics.params import validate_parameters
+from kg_metrics.data.params import validate_parameters
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
@@ -107,7 +107,7 @@ def test_notebooks_stay_thin(name):
         if c is _parameters_cell(nb):  # one line per parameter, each documented
             continue
         assert len([ln for ln in c.source.splitlines() if ln.strip() and not ln.startswith("#")]) <= 4, c.source
-    assert not [c for c in nb.cells if c.cell_type == "markdown"], "all text comes from kg_metrics.report"
+    assert not [c for c in nb.cells if c.cell_type == "markdown"], "all text comes from kg_metrics.report.briefing"
 
 
 # --------------------------------------------------------------------------- executed notebooks

@@ -1,4 +1,4 @@
-"""kg_metrics.observations: sourced observations, unit conversion, derived figures and bad input."""
+"""kg_metrics.data.observations: sourced observations, unit conversion, derived figures and bad input."""
 from __future__ import annotations
 
 import math
@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from kg_metrics.errors import DataError
-from kg_metrics.observations import check_observations, load_observations, lookup
-from kg_metrics.registry import load_registry
+from kg_metrics.data.observations import check_observations, load_observations, lookup
+from kg_metrics.data.registry import load_registry
 
 OBS_FILES = ["agriculture.csv", "economy.csv", "industry_trade.csv", "public_investment.csv", "tourism.csv"]
 

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import kg_metrics.params as params_mod
+import kg_metrics.data.params as params_mod
 from kg_metrics.errors import ParameterError
-from kg_metrics.params import (OVERVIEW_SECTOR, SECTOR_NOTEBOOK_SECTORS, sector_notebook_sectors,
+from kg_metrics.data.params import (OVERVIEW_SECTOR, SECTOR_NOTEBOOK_SECTORS, sector_notebook_sectors,
                                validate_parameters)
 
 BRIEFING_SECTORS = ["agriculture", "industry_trade", "tourism", "public_investment", "culture_society",
@@ -165,7 +165,7 @@ def test_cheap_checks_run_before_loading_anything(monkeypatch):
     def boom(*a, **k):
         raise AssertionError("the registry must not be loaded for a bad lang or date")
 
-    import kg_metrics.registry as registry_mod  # params imports load_registry from here, late
+    import kg_metrics.data.registry as registry_mod  # params imports load_registry from here, late
 
     monkeypatch.setattr(registry_mod, "load_registry", boom)
     with pytest.raises(ParameterError, match="'lang'"):

@@ -1,11 +1,11 @@
-"""kg_metrics.periods: period codes, their months, end dates and labels."""
+"""kg_metrics.data.periods: period codes, their months, end dates and labels."""
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
 
-from kg_metrics.periods import Period, parse_period, period_label
+from kg_metrics.data.periods import Period, parse_period, period_label
 
 
 @pytest.mark.parametrize("code, year, first, last, months, end, kind", [

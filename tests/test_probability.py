@@ -10,11 +10,11 @@ from statistics import NormalDist
 import numpy as np
 import pytest
 
-from kg_metrics import charts
-from kg_metrics import probability as P
-from kg_metrics.observations import load_observations
-from kg_metrics.report import Briefing
-from kg_metrics.status import THRESHOLDS
+from kg_metrics.report import charts
+from kg_metrics.analysis import probability as P
+from kg_metrics.data.observations import load_observations
+from kg_metrics.report.briefing import Briefing
+from kg_metrics.arithmetic.status import THRESHOLDS
 
 N = 200_000
 
@@ -61,7 +61,7 @@ def test_predictive_by_hand():
 
 
 def test_meets_array_matches_status_meets():
-    from kg_metrics.status import meets
+    from kg_metrics.arithmetic.status import meets
 
     values = np.array([9.1, 9.2, 9.2 + 1e-12, 9.3])
     for comparator in (">", "≥", "=", "≈"):

@@ -169,7 +169,7 @@ def test_verify_reports_stale_briefings_after_an_input_changes(site, capsys):
 def test_a_briefing_that_no_longer_exists_is_removed_from_the_release(site, capsys):
     """After an upgrade that drops a briefing (the backtest page became part of the overview), the
     next build removes it: from the release, the manifest and verify's view; nothing else changes."""
-    from kg_metrics.build import MANIFEST
+    from kg_metrics.build.pipeline import MANIFEST
     from kg_metrics.cli import main
 
     data, out = site

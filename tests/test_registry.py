@@ -1,4 +1,4 @@
-"""kg_metrics.registry: the target registry loaded from data/, and its refusal of bad input.
+"""kg_metrics.data.registry: the target registry loaded from data/, and its refusal of bad input.
 
 The bad-input tests copy data/ to ``tmp_path/'data'`` (so files are shown as
 ``data/targets.csv``), break one thing, and check that load_registry raises a
@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from kg_metrics.errors import DataError
-from kg_metrics.format import parse_number
-from kg_metrics.registry import COMPARATORS, COMPARATOR_WORDS, load_registry, to_canonical
-from kg_metrics.resolution import numbers_in
+from kg_metrics.text.format import parse_number
+from kg_metrics.data.registry import COMPARATORS, COMPARATOR_WORDS, load_registry, to_canonical
+from kg_metrics.data.resolution import numbers_in
 
 TARGETS = "data/targets.csv"
 
@@ -521,7 +521,7 @@ import tempfile as _tempfile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg_metrics.observations import load_observations as _load_observations
+from kg_metrics.data.observations import load_observations as _load_observations
 from conftest import DATA_DIR
 
 _HEADER = "target_id,indicator,measure,period,comparator,comparator_text,value,unit,clause,quote\n"

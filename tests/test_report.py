@@ -6,9 +6,10 @@ import sys
 
 import pytest
 
-from kg_metrics import report
+from kg_metrics.report import briefing as report
 from kg_metrics.errors import ParameterError
-from kg_metrics.report import LABELS, Briefing, clause_label, html_table, md_escape
+from kg_metrics.report.briefing import Briefing
+from kg_metrics.report.markup import LABELS, clause_label, html_table, md_escape
 
 
 @pytest.fixture(scope="module")
@@ -210,17 +211,17 @@ def test_tasks_with_clause_references(make):
 
 def test_tasks_fall_back_to_the_registry(make, monkeypatch, registry):
     b = make("sector", "vi", "tourism")
-    monkeypatch.setitem(sys.modules, "kg_metrics.extract", None)  # import fails
+    monkeypatch.setitem(sys.modules, "kg_metrics.data.extract", None)  # import fails
     rows = b.task_rows()
     assert list(rows.columns) == ["clause", "paragraph", "text"]
     assert len(rows) == len(registry.tasks_for("tourism"))
-    monkeypatch.delitem(sys.modules, "kg_metrics.extract")
+    monkeypatch.delitem(sys.modules, "kg_metrics.data.extract")
 
     import types
 
-    broken = types.ModuleType("kg_metrics.extract")
+    broken = types.ModuleType("kg_metrics.data.extract")
     broken.tasks_for_sector = lambda reg, sector: (_ for _ in ()).throw(RuntimeError("boom"))
-    monkeypatch.setitem(sys.modules, "kg_metrics.extract", broken)
+    monkeypatch.setitem(sys.modules, "kg_metrics.data.extract", broken)
     with pytest.warns(UserWarning, match="boom"):
         rows = b.task_rows()
     assert rows["text"].iloc[0].startswith("Tập trung hoàn thành")

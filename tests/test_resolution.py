@@ -1,11 +1,11 @@
-"""kg_metrics.resolution: the resolution's structure, clause texts, citations and numbers."""
+"""kg_metrics.data.resolution: the resolution's structure, clause texts, citations and numbers."""
 from __future__ import annotations
 
 import os
 
 import pytest
 
-from kg_metrics.resolution import (Paragraph, clause_ref, load_resolution, numbers_in, parse_ref,
+from kg_metrics.data.resolution import (Paragraph, clause_ref, load_resolution, numbers_in, parse_ref,
                                    parse_structure)
 
 SMALL = """NGHỊ QUYẾT

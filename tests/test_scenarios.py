@@ -8,13 +8,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kg_metrics.assessment import assess_targets, grdp_requirement, sector_contributions
+from kg_metrics.analysis.assessment import assess_targets, grdp_requirement, sector_contributions
 from kg_metrics.errors import DataError, ParameterError
-from kg_metrics.observations import load_observations
-from kg_metrics.params import validate_parameters
-from kg_metrics.report import Briefing
-from kg_metrics.scenarios import (Explorer, H1Revision, H1Weight, H2Growth, Scenario, apply_scenario, load_scenario,
-                                  save_scenario, scenario_files, scenario_names, scenario_outcome)
+from kg_metrics.data.observations import load_observations
+from kg_metrics.data.params import validate_parameters
+from kg_metrics.report.briefing import Briefing
+from kg_metrics.analysis.scenarios import apply_scenario, scenario_outcome
+from kg_metrics.data.scenario_files import (H1Revision, H1Weight, H2Growth, Scenario, load_scenario, save_scenario,
+                                            scenario_files, scenario_names)
+from kg_metrics.report.explorer import Explorer
 
 FIXTURES = Path(__file__).parent / "data" / "scenarios"
 

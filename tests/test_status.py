@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg_metrics.status import THRESHOLDS, Thresholds, meets, target_status
+from kg_metrics.arithmetic.status import THRESHOLDS, Thresholds, meets, target_status
 
 
 @pytest.mark.parametrize("value, comparator, target, expected", [

@@ -1,11 +1,11 @@
-"""kg_metrics.tables: strict CSV reading, with every failure naming its file and line."""
+"""kg_metrics.data.tables: strict CSV reading, with every failure naming its file and line."""
 from __future__ import annotations
 
 import pytest
 from pydantic import BaseModel, Field
 
 from kg_metrics.errors import DataError
-from kg_metrics.tables import read_csv, validate_rows
+from kg_metrics.data.tables import read_csv, validate_rows
 
 COLS = ["indicator", "value"]
 SHOWN = "data/example.csv"

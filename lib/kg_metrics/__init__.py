@@ -10,18 +10,18 @@ import importlib
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "assessment": ["RESOLUTION_AS_OF", "assess_targets", "executive_summary", "grdp_requirement",
-                   "sector_contributions", "summary_rows"],
-    "checks": ["anomalies"],
+    "analysis.assessment": ["assess_targets", "executive_summary", "grdp_requirement", "sector_contributions",
+                            "summary_rows"],
+    "analysis.checks": ["anomalies"],
     "errors": ["DataError", "DataProblem", "ParameterError"],
-    "format": ["format_number", "format_pct", "format_pp", "format_quantity", "parse_number"],
-    "growth": ["annual_growth", "contribution_pp", "contributions_pp", "gap_pct", "growth_pct", "h1_weight",
-               "h2_share", "implied_h1", "pro_rata_target", "required_h2_growth", "required_h2_yoy_growth",
-               "share_of_plan"],
-    "observations": ["check_observations", "load_observations"],
-    "periods": ["parse_period", "period_label"],
-    "registry": ["COMPARATOR_WORDS", "Registry", "check_targets", "load_registry"],
-    "status": ["STATUS_LABELS", "THRESHOLDS", "meets", "target_status"],
+    "text.format": ["format_number", "format_pct", "format_pp", "format_quantity", "parse_number"],
+    "arithmetic.growth": ["annual_growth", "contribution_pp", "contributions_pp", "gap_pct", "growth_pct",
+                          "h1_weight", "h2_share", "implied_h1", "pro_rata_target", "required_h2_growth",
+                          "required_h2_yoy_growth", "share_of_plan"],
+    "data.observations": ["check_observations", "load_observations"],
+    "data.periods": ["parse_period", "period_label"],
+    "data.registry": ["COMPARATOR_WORDS", "RESOLUTION_AS_OF", "Registry", "check_targets", "load_registry"],
+    "arithmetic.status": ["STATUS_LABELS", "THRESHOLDS", "meets", "target_status"],
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 __all__ = sorted(_WHERE)

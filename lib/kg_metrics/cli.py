@@ -6,9 +6,10 @@ import sys
 
 
 
-from .errors import DataError, ParameterError
-from .format import LANGS, format_number, format_pct, format_pp
-from .periods import period_label
+from kg_metrics import paths
+from kg_metrics.errors import DataError, ParameterError
+from kg_metrics.text.format import LANGS, format_number, format_pct
+from kg_metrics.data.periods import period_label
 
 #: Exit codes, documented in the README for scheduled runs.
 EXIT_OK = 0
@@ -19,8 +20,8 @@ EXIT_VERIFY_FAILED = 4
 
 
 def _load(args):
-    from .observations import check_observations, load_observations
-    from .registry import load_registry
+    from kg_metrics.data.observations import check_observations, load_observations
+    from kg_metrics.data.registry import load_registry
 
     reg = load_registry(args.data_dir)
     obs = load_observations(reg)
@@ -28,7 +29,7 @@ def _load(args):
 
 
 def cmd_targets(args) -> int:
-    from .registry import load_registry
+    from kg_metrics.data.registry import load_registry
 
     reg = load_registry(args.data_dir)
     lang = args.lang
@@ -51,8 +52,8 @@ def cmd_targets(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from .assessment import assess_targets, grdp_requirement
-    from .checks import anomalies
+    from kg_metrics.analysis.assessment import assess_targets, grdp_requirement
+    from kg_metrics.analysis.checks import anomalies
 
     reg, obs, warnings = _load(args)
     lang = args.lang
@@ -84,10 +85,10 @@ def cmd_check(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from .build import build
-    from .publish import Locked
+    from kg_metrics.build.pipeline import build
+    from kg_metrics.build.publish import Locked
 
-    from .build import load_build_params
+    from kg_metrics.build.pipeline import load_build_params
 
     p = load_build_params(args.params) if args.params else {}
     langs = tuple(dict.fromkeys(args.lang or p.get("langs") or ["vi"]))
@@ -111,12 +112,12 @@ def cmd_build(args) -> int:
 
 
 def cmd_extract(args) -> int:
-    from .extract import coverage, extract_targets
+    from kg_metrics.data.extract import coverage, extract_targets
 
     draft = extract_targets(args.resolution)
     text = draft.to_csv(index=False, lineterminator="\n")
     if args.output:
-        from .render import write_atomic
+        from kg_metrics.build.render import write_atomic
 
         write_atomic(args.output, text)
         print(f"draft registry: {len(draft)} targets -> {args.output}", file=sys.stderr)
@@ -135,9 +136,9 @@ def cmd_extract(args) -> int:
 def cmd_verify(args) -> int:
     from pathlib import Path
 
-    from .provenance import REPO_ROOT, verify
+    from kg_metrics.build.provenance import verify
 
-    out = Path(args.out) if args.out else REPO_ROOT / "outputs"
+    out = Path(args.out) if args.out else paths.OUTPUTS_DIR
     problems = verify(out)
     for p in problems:
         print(p)

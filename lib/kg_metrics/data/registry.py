@@ -5,7 +5,6 @@ loading fails with a message naming the file, row and field of any problem.
 """
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,14 +14,17 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
-from .errors import DataError, DataProblem
-from .provenance import default_data_dir  # noqa: F401  (re-exported: where the data lives)
-from .format import NumberParseError, parse_number
-from .periods import parse_period
-from .resolution import Resolution, load_resolution, numbers_in, parse_ref
-from .tables import MultiFieldError, collect_row_problems, read_csv
+from kg_metrics.errors import DataError, DataProblem
+from kg_metrics.paths import default_data_dir
+from kg_metrics.text.format import NumberParseError, parse_number
+from kg_metrics.data.periods import parse_period
+from kg_metrics.data.resolution import Resolution, load_resolution, numbers_in, parse_ref
+from kg_metrics.data.tables import MultiFieldError, collect_row_problems, read_csv
 
 #: What each kind of figure measures. A target or an observation is one of these.
+#: The default assessment date: the council session that passed the resolution.
+RESOLUTION_AS_OF = "2024-07-18"
+
 MEASURES = ("level", "growth_yoy_pct", "share_of_plan_pct", "pct_of_prior_year")
 #: Comparators as the registry writes them.
 COMPARATORS = ("≥", ">", "=", "≈")

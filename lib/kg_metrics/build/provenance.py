@@ -8,20 +8,15 @@ from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-
-
-def default_data_dir() -> Path:
-    """``$KG_METRICS_DATA_DIR`` if set, else the ``data/`` folder of this clone."""
-    env = os.environ.get("KG_METRICS_DATA_DIR")
-    return Path(env) if env else REPO_ROOT / "data"
+from kg_metrics import paths
 #: Packages whose versions are stamped on every briefing.
 STAMPED_PACKAGES = ("kg_metrics", "pandas", "matplotlib", "papermill", "nbconvert", "nbclient", "ipykernel",
                     "weasyprint", "babel", "pydantic")
 
 
-def git_commit(root: Path = REPO_ROOT) -> tuple[str, bool]:
+def git_commit(root: Path | None = None) -> tuple[str, bool]:
     """(commit sha, whether the work tree has uncommitted changes); ('unknown', False) outside git."""
+    root = root or paths.REPO_ROOT
     try:
         sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
                              check=True, timeout=10).stdout.strip()
@@ -69,7 +64,7 @@ def verify(out_dir: Path) -> list[str]:
     """
     import json
 
-    from .deps import environment_fingerprint, job_inputs, key_of
+    from kg_metrics.build.keys import environment_fingerprint, job_inputs, key_of
 
     out = Path(out_dir)
     manifest_path = out / "manifest.json"
@@ -88,11 +83,11 @@ def verify(out_dir: Path) -> list[str]:
             problems.append(f"{key}: the last build failed: {entry.get('error', '').splitlines()[:1]}")
             continue
         params = entry.get("parameters", {})
-        data = Path(params.get("data_dir") or (REPO_ROOT / "data"))
+        data = Path(params.get("data_dir") or paths.default_data_dir())
         recorded = entry.get("inputs", {})
         try:
-            from .build import WHOLE_DATA_BRIEFINGS
-            from .scenarios import scenario_files
+            from kg_metrics.build.pipeline import WHOLE_DATA_BRIEFINGS
+            from kg_metrics.data.scenario_files import scenario_files
 
             extra = scenario_files(data, params["scenario"]) if params.get("scenario") else []
             now = job_inputs(entry["notebook"], params, data,
@@ -113,7 +108,7 @@ def verify(out_dir: Path) -> list[str]:
             problems.append(f"index: {rel} was altered or removed after the build")
     files = index.get("inputs", {}).get("files", {})
     for rel, sha in files.items():
-        p = Path(rel) if Path(rel).is_absolute() else REPO_ROOT / rel
+        p = Path(rel) if Path(rel).is_absolute() else paths.REPO_ROOT / rel
         if not p.exists() or file_sha256(p) != sha:
             problems.append(f"index: stale, {rel} changed since the build")
     if index.get("inputs", {}).get("environment") not in (None, environment_fingerprint()):

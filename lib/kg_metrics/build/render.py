@@ -6,7 +6,8 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-TEMPLATES = Path(__file__).parent / "templates"
+from kg_metrics import paths
+
 #: Nothing may be loaded: images are inline data: URLs and styles are inline.
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 #: Cells never shown in a briefing: the parameters, papermill's injected parameters, explicit removals.
@@ -26,7 +27,7 @@ LABELS = {
 
 def css() -> str:
     """The one stylesheet of briefings and the index page."""
-    return (TEMPLATES / "briefing.css").read_text(encoding="utf-8")
+    return (paths.TEMPLATES_DIR / "briefing.css").read_text(encoding="utf-8")
 
 
 @lru_cache(maxsize=1)
@@ -35,7 +36,7 @@ def _exporter():
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
-    exporter = HTMLExporter(template_name="briefing", extra_template_basedirs=[str(TEMPLATES)])
+    exporter = HTMLExporter(template_name="briefing", extra_template_basedirs=[str(paths.TEMPLATES_DIR)])
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True

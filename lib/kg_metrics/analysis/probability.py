@@ -1,7 +1,7 @@
 """Probability of meeting each target, from the history of how H2 compares with H1.
 
 Two models, one per kind of target, each fitted to the non-COVID years before the target year
-(:data:`kg_metrics.status.THRESHOLDS` ``covid_years``, 2020 and 2021, are left out):
+(:data:`kg_metrics.arithmetic.status.THRESHOLDS` ``covid_years``, 2020 and 2021, are left out):
 
 - **level targets** of additive indicators (rice, tourists …): the ratio r = H2 / H1 of each earlier
   year with both an H1 and a full-year level (H2 = year − H1); H2 of the target year = H1 × r, the year
@@ -16,7 +16,7 @@ than a normal with the sample's own spread, as it should be with 2–3 years. Fe
 :data:`MIN_YEARS` usable years: no probability, and the reason says so.
 
 P(met) is the share of :data:`DEFAULT_DRAWS` Monte Carlo draws that meet the target
-(:func:`kg_metrics.status.meets`); draws are vectorised with numpy, and reproducible: each
+(:func:`kg_metrics.arithmetic.status.meets`); draws are vectorised with numpy, and reproducible: each
 indicator's draws come from ``numpy.random.default_rng([seed, crc32(indicator)])``, so an
 indicator's probability does not depend on which other targets are computed with it.
 """
@@ -29,12 +29,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import growth
-from .assessment import RESOLUTION_AS_OF
-from .observations import lookup
-from .periods import parse_period
-from .registry import Registry
-from .status import THRESHOLDS, Thresholds
+from kg_metrics.arithmetic import growth
+from kg_metrics.analysis.assessment import RESOLUTION_AS_OF
+from kg_metrics.data.observations import lookup
+from kg_metrics.data.periods import parse_period
+from kg_metrics.data.registry import Registry
+from kg_metrics.arithmetic.status import THRESHOLDS, Thresholds
 
 #: Monte Carlo draws per target.
 DEFAULT_DRAWS = 100_000
@@ -117,7 +117,7 @@ def draw(centre: float, scale: float, df: int | None, n_draws: int, rng: np.rand
 
 
 def meets_array(values: np.ndarray, comparator: str, target: float) -> np.ndarray:
-    """Vectorised :func:`kg_metrics.status.meets`: ``>`` strictly above, ``≥``/``=``/``≈`` reaching the target.
+    """Vectorised :func:`kg_metrics.arithmetic.status.meets`: ``>`` strictly above, ``≥``/``=``/``≈`` reaching the target.
 
     Examples
     --------
@@ -160,8 +160,8 @@ def h2_h1_ratios(obs: pd.DataFrame, indicator: str, before_year: int, as_of: str
 
     Examples
     --------
-    >>> from kg_metrics.registry import load_registry
-    >>> from kg_metrics.observations import load_observations
+    >>> from kg_metrics.data.registry import load_registry
+    >>> from kg_metrics.data.observations import load_observations
     >>> r, left_out = h2_h1_ratios(load_observations(load_registry()), "tourists", 2024)
     >>> {y: round(v, 4) for y, v in r.items()}, left_out
     ({2019: 0.9761, 2022: 1.1687, 2023: 0.7172}, [2020, 2021])
@@ -189,8 +189,8 @@ def fy_h1_growth_gaps(obs: pd.DataFrame, indicator: str, before_year: int, as_of
 
     Examples
     --------
-    >>> from kg_metrics.registry import load_registry
-    >>> from kg_metrics.observations import load_observations
+    >>> from kg_metrics.data.registry import load_registry
+    >>> from kg_metrics.data.observations import load_observations
     >>> g, left_out = fy_h1_growth_gaps(load_observations(load_registry()), "grdp", 2024)
     >>> {y: round(v, 2) for y, v in g.items()}, left_out
     ({2022: 3.28, 2023: 0.42}, [2020, 2021])
@@ -228,8 +228,8 @@ def target_probabilities(reg: Registry, obs: pd.DataFrame, as_of: str = RESOLUTI
 
     Examples
     --------
-    >>> from kg_metrics.registry import load_registry
-    >>> from kg_metrics.observations import load_observations
+    >>> from kg_metrics.data.registry import load_registry
+    >>> from kg_metrics.data.observations import load_observations
     >>> reg = load_registry()
     >>> ps = {p.target_id: p for p in target_probabilities(reg, load_observations(reg))}
     >>> round(ps["grdp_growth_fy2024"].p_met, 2), round(ps["tourists_h2_2024"].p_met, 2)

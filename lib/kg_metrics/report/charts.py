@@ -1,8 +1,8 @@
-"""Charts of the briefings: one style set once, labels in Vietnamese or English, numbers via :mod:`kg_metrics.format`.
+"""Charts of the briefings: one style set once, labels in Vietnamese or English, numbers via :mod:`kg_metrics.text.format`.
 
 Figures are plain :class:`matplotlib.figure.Figure` objects (no pyplot state, so nothing is
 shown twice and nothing leaks); notebooks show them with ``display(fig)``. Captions are text,
-written by :mod:`kg_metrics.report` from :func:`target_chart_data`, never baked into the image.
+written by :mod:`kg_metrics.report.briefing` from :func:`target_chart_data`, never baked into the image.
 
 - :func:`contributions_chart`: each GRDP component's contribution (pp) to growth;
 - :func:`target_chart`: one target against history. For an additive level indicator, a
@@ -11,9 +11,9 @@ written by :mod:`kg_metrics.report` from :func:`target_chart_data`, never baked 
   for a growth target, H1 and full-year growth by year against the target; for a
   non-additive level (a share of plan), the available figures against the target;
 - :func:`fan_chart`: a target's published history and the simulated spread of its year
-  (:mod:`kg_metrics.probability`), with the target line and the probability of meeting it;
+  (:mod:`kg_metrics.analysis.probability`), with the target line and the probability of meeting it;
 - :func:`scenario_contributions_chart`: each GRDP component's contribution (pp) in H1 (actual), H2 and
-  the year under a scenario (:mod:`kg_metrics.scenarios`).
+  the year under a scenario (:mod:`kg_metrics.analysis.scenarios`).
 """
 from __future__ import annotations
 
@@ -28,10 +28,10 @@ from matplotlib.patches import Patch
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from .format import format_number, format_pct, format_pp, format_quantity, value_or_none
-from .periods import parse_period, period_label
-from .registry import Registry
-from .status import THRESHOLDS
+from kg_metrics.text.format import format_number, format_pct, format_pp, format_quantity, value_or_none
+from kg_metrics.data.periods import parse_period, period_label
+from kg_metrics.data.registry import Registry
+from kg_metrics.arithmetic.status import THRESHOLDS
 
 FONT = "DejaVu Sans"  # full Vietnamese coverage; bundled with matplotlib and in fonts-dejavu-core
 DPI = 150
@@ -226,7 +226,7 @@ def _L(lang: str) -> dict[str, str]:
 def contributions_chart(contrib_df: pd.DataFrame, lang: str = "vi") -> Figure:
     """Horizontal bars: each GRDP component's contribution (pp) to growth.
 
-    ``contrib_df`` is :func:`kg_metrics.assessment.sector_contributions`'s frame (columns
+    ``contrib_df`` is :func:`kg_metrics.analysis.assessment.sector_contributions`'s frame (columns
     ``component``, ``contribution_pp`` and optionally ``base_status``). Components whose
     weight is derived are hatched. Missing contributions are left out, not drawn as 0.
     """
@@ -285,7 +285,7 @@ class HistoryYear:
 
 @dataclass
 class TargetChartData:
-    """What :func:`target_chart` draws for one target; :mod:`kg_metrics.report` writes the caption from it."""
+    """What :func:`target_chart` draws for one target; :mod:`kg_metrics.report.briefing` writes the caption from it."""
 
     kind: str  # "additive", "growth" or "level"
     target_id: str
@@ -345,7 +345,7 @@ def _series(obs: pd.DataFrame, indicator: str, measure: str, as_of: str) -> pd.D
 
 
 def target_chart_data(assessed_row: Mapping | pd.Series, reg: Registry, obs: pd.DataFrame) -> TargetChartData:
-    """The numbers behind :func:`target_chart` for one row of :func:`~kg_metrics.assessment.assess_targets`."""
+    """The numbers behind :func:`target_chart` for one row of :func:`~kg_metrics.analysis.assessment.assess_targets`."""
     o = _row(assessed_row)
     ind, measure, period = o["indicator"], o["measure"], o["period"]
     year = parse_period(period).year
@@ -611,7 +611,7 @@ class FanChartData:
     ``quantity``: 'fy_level', 'h2_level', 'fy_growth' or 'h2_growth' (what the target is about);
     ``history``: (year, value, covid) of that quantity in earlier years; ``start``: the H1 figure of the
     target year when the fan starts from it (H2 growth, which has no published history); ``quantiles``:
-    {q: value} of the simulated quantity (:data:`kg_metrics.probability.FAN_QUANTILES`).
+    {q: value} of the simulated quantity (:data:`kg_metrics.analysis.probability.FAN_QUANTILES`).
     """
 
     target_id: str
@@ -627,7 +627,7 @@ class FanChartData:
 
 
 def fan_chart_data(prob, obs: pd.DataFrame, as_of: str | None = None) -> FanChartData:
-    """The numbers behind :func:`fan_chart` for a :class:`kg_metrics.probability.Probability` with ``p_met``."""
+    """The numbers behind :func:`fan_chart` for a :class:`kg_metrics.analysis.probability.Probability` with ``p_met``."""
     if prob.p_met is None:
         raise ValueError(f"{prob.target_id}: no probability ({prob.reason}), so no fan chart")
     y = parse_period(prob.period).year
@@ -733,7 +733,7 @@ def fan_chart(data: FanChartData, reg: Registry | None = None, lang: str = "vi")
 def scenario_contributions_chart(components: pd.DataFrame, year: int, lang: str = "vi") -> Figure:
     """Grouped horizontal bars: each GRDP component's contribution (pp) in H1 (actual), H2 and the year (scenario).
 
-    ``components`` is :attr:`kg_metrics.scenarios.ScenarioOutcome.components` (columns ``component``,
+    ``components`` is :attr:`kg_metrics.analysis.scenarios.ScenarioOutcome.components` (columns ``component``,
     ``h1_contribution_pp``, ``h2_contribution_pp``, ``year_contribution_pp``). Missing values are left out.
     """
     L = _L(lang)

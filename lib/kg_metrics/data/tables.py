@@ -8,7 +8,7 @@ from typing import Any, Iterable
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import DataError, DataProblem
+from kg_metrics.errors import DataError, DataProblem
 
 Row = dict[str, str]
 

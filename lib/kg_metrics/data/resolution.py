@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .format import NumberParseError, parse_number
+from kg_metrics.text.format import NumberParseError, parse_number
 
 _ARTICLE = re.compile(r"^Điều\s+(\d+)\.\s*(.*)$")
 _CLAUSE = re.compile(r"^(\d+)\.\s+(.*)$")

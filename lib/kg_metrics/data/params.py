@@ -23,12 +23,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import ParameterError
-from .format import LANGS
-from .provenance import default_data_dir
+from kg_metrics.errors import ParameterError
+from kg_metrics.text.format import LANGS
+from kg_metrics.paths import default_data_dir
 
 if TYPE_CHECKING:  # the registry pulls in pandas; parameter checks must stay cheap to import
-    from .registry import Registry
+    from kg_metrics.data.registry import Registry
 
 #: The briefing notebooks: the overview (which ends with the backtest against the outturn) and a sector.
 NOTEBOOKS = ("overview", "sector")
@@ -46,7 +46,7 @@ def sector_notebook_sectors(reg: Registry) -> list[str]:
 
     Examples
     --------
-    >>> from kg_metrics.registry import load_registry
+    >>> from kg_metrics.data.registry import load_registry
     >>> sector_notebook_sectors(load_registry())[:3]
     ['agriculture', 'industry_trade', 'tourism']
     """
@@ -114,7 +114,7 @@ def _check_scenario(scenario: Any, data_dir: Path) -> str:
     scenario = _check_text("scenario", scenario, "a scenario name in data/scenarios such as 'low', or '' for none")
     if scenario == "":
         return ""
-    from .scenarios import scenario_names  # lists files only (imported late: the module needs pandas)
+    from kg_metrics.data.scenario_files import scenario_names  # lists files only (imported late: the module needs pandas)
 
     known = scenario_names(data_dir)
     if not re.match(r"^[a-z][a-z0-9_]*$", scenario):
@@ -129,7 +129,7 @@ def _check_scenario(scenario: Any, data_dir: Path) -> str:
 def _sector_ids(data_dir: Path, registry: Registry | None) -> list[str]:
     if registry is not None:
         return registry.sector_ids
-    from .registry import load_registry
+    from kg_metrics.data.registry import load_registry
 
     return load_registry(data_dir).sector_ids
 
@@ -146,7 +146,7 @@ def validate_parameters(sector: str | None, lang: str, data_dir: str | os.PathLi
     - ``sector``: for ``notebook='sector'``, one of the registry's sectors other than ``economy``
       (which the overview covers); ignored for ``notebook='overview'``;
     - ``scenario``: ``''`` (none) or the name of a scenario file in ``<data_dir>/scenarios``
-      (:func:`kg_metrics.scenarios.scenario_names`); the same character rules as ``sector``, and a
+      (:func:`kg_metrics.data.scenario_files.scenario_names`); the same character rules as ``sector``, and a
       lower-case identifier, so it can never point outside that folder.
 
     Strings containing quotes, backslashes, newlines or other control characters are refused

@@ -6,15 +6,14 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from . import growth
-from .format import format_pct, format_quantity
-from .observations import lookup
-from .periods import parse_period, period_label
-from .registry import Registry
-from .status import STATUS_LABELS, THRESHOLDS, Thresholds, target_status
+from kg_metrics.arithmetic import growth
+from kg_metrics.text.format import format_pct, format_quantity
+from kg_metrics.data.observations import lookup
+from kg_metrics.data.periods import parse_period, period_label
+from kg_metrics.data.registry import RESOLUTION_AS_OF, Registry
+from kg_metrics.arithmetic.status import STATUS_LABELS, THRESHOLDS, Thresholds, target_status
 
 #: The council session that adopted the resolution: the default "as of" date of a briefing.
-RESOLUTION_AS_OF = "2024-07-18"
 
 _MISSING = {
     "vi": {"h1": "số liệu 6 tháng đầu năm {y}", "base_h1": "số liệu 6 tháng đầu năm {b}",

@@ -7,11 +7,10 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
-from .errors import DataError, DataProblem
-from .periods import parse_period
-from .registry import (MEASURES, Registry, _check_measure_unit, _check_unit, _ctx, _number, _shown, _unique,
-                       load_registry, load_yaml, to_canonical)
-from .tables import MultiFieldError, collect_row_problems, read_csv
+from kg_metrics.errors import DataError, DataProblem
+from kg_metrics.data.periods import parse_period
+from kg_metrics.data.registry import (MEASURES, Registry, _check_measure_unit, _check_unit, _ctx, _number, _shown, load_registry, load_yaml, to_canonical)
+from kg_metrics.data.tables import MultiFieldError, collect_row_problems, read_csv
 
 AREAS = ("kien_giang", "phu_quoc")
 QUALIFIERS = ("", ">", "<", "≈")

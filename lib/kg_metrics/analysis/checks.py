@@ -5,14 +5,14 @@ import math
 
 import pandas as pd
 
-from .format import format_number, format_pct
-from .status import THRESHOLDS, Thresholds
+from kg_metrics.text.format import format_number, format_pct
+from kg_metrics.arithmetic.status import THRESHOLDS, Thresholds
 
 
 def anomalies(assessed: pd.DataFrame, lang: str = "vi", thresholds: Thresholds = THRESHOLDS) -> pd.DataFrame:
     """One row per (indicator with both an H2 and a year target, check).
 
-    Checks, with tolerances from :data:`kg_metrics.status.THRESHOLDS`:
+    Checks, with tolerances from :data:`kg_metrics.arithmetic.status.THRESHOLDS`:
 
     - ``implied_h1``: |implied H1 − reported H1| / reported H1 > ``implied_h1_tolerance_pct`` → flagged;
     - ``h2_share``: the H2 target's share of the year target lies more than ``h2_share_tolerance_pp``

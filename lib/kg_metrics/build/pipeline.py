@@ -19,13 +19,13 @@ from typing import Callable
 
 import json
 
-from .deps import code_inputs, data_inputs, environment_fingerprint, file_hashes, job_inputs, key_of, sector_ids
-from .errors import ParameterError
-from .provenance import REPO_ROOT, default_data_dir, file_sha256, git_commit, now_iso, package_versions, tree_sha256
-from .publish import Publisher
-from .render import CSP, LABELS, css, html_to_pdf, notebook_to_html, write_atomic
+from kg_metrics.build.keys import code_inputs, data_inputs, environment_fingerprint, file_hashes, job_inputs, key_of, sector_ids
+from kg_metrics.errors import ParameterError
+from kg_metrics import paths
+from kg_metrics.build.provenance import file_sha256, git_commit, now_iso, package_versions, tree_sha256
+from kg_metrics.build.publish import Publisher
+from kg_metrics.build.render import CSP, LABELS, css, html_to_pdf, notebook_to_html, write_atomic
 
-NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 
 # jsonschema imports the optional `rfc3987_syntax` (installed with jupyterlab) for its "iri" format
 # check, and building that module's grammar costs ~1.2 s in every process that imports nbformat,
@@ -147,7 +147,7 @@ def fault_point(stage: str) -> None:
 
 
 #: Imported into each new kernel as soon as it starts, before any notebook reaches it.
-WARM_UP_CODE = "import kg_metrics.report, kg_metrics.backtest"
+WARM_UP_CODE = "import kg_metrics.report.briefing, kg_metrics.report.backtest"
 #: Run in a kept kernel as soon as a briefing is done, so that it overlaps that briefing's rendering:
 #: an empty user namespace, the execution counter back at 1, matplotlib's defaults restored. Library
 #: modules stay imported, which is the point. ``shell.reset`` is what ``%reset -f`` runs, without the
@@ -197,12 +197,12 @@ def _start_kernel():
 
     km = KernelManager(kernel_name="python3")
     # papermill (nbclient) drives the kernel asynchronously; give it an async client class.
-    km.client_class = "kg_metrics.kernel_client.ReadyClient"
+    km.client_class = "kg_metrics.build.kernel_client.ReadyClient"
     # The kernel's own log lines (transport warnings, shutdown chatter) would drown the build's
     # messages; notebook errors reach us through papermill, not through the kernel's stderr.
     # No IPython history: a build's cells need no record in ~/.ipython, and the SQLite history costs
     # a kernel 0.25 s of CPU to start (measured: 1.37 -> 1.12 s to start and import the library).
-    km.start_kernel(cwd=str(NOTEBOOKS_DIR), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    km.start_kernel(cwd=str(paths.NOTEBOOKS_DIR), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                     extra_arguments=["--HistoryManager.enabled=False"])
     _send(km, WARM_UP_CODE)
     return km
@@ -323,9 +323,9 @@ def _execute(job: Job, keep_kernel: bool = False):
         try:
             km = _take_kernel()
             _register_engine()
-            nb = pm.execute_notebook(str(NOTEBOOKS_DIR / job.notebook), None, parameters=job.parameters,
+            nb = pm.execute_notebook(str(paths.NOTEBOOKS_DIR / job.notebook), None, parameters=job.parameters,
                                      engine_name=_ENGINE, kernel_name="python3", progress_bar=False,
-                                     log_output=False, cwd=str(NOTEBOOKS_DIR), km=km,
+                                     log_output=False, cwd=str(paths.NOTEBOOKS_DIR), km=km,
                                      execution_timeout=CELL_TIMEOUT_S)
             if reuse_kernels():
                 _send(km, RESET_CODE)  # runs in the kernel while this briefing renders
@@ -465,10 +465,10 @@ def write_index(out_dir: Path, reg, obs, common: dict, lang: str = "vi") -> Path
     """``outputs/index.html``: every briefing found in ``out_dir``, the status table, build time, vintage."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-    from .assessment import assess_targets, summary_rows
-    from .backtest import ANCHOR as BACKTEST_ANCHOR
+    from kg_metrics.analysis.assessment import assess_targets, summary_rows
+    from kg_metrics.analysis.backtest import ANCHOR as BACKTEST_ANCHOR
 
-    env = Environment(loader=FileSystemLoader(str(Path(__file__).parent / "templates")),
+    env = Environment(loader=FileSystemLoader(str(paths.TEMPLATES_DIR)),
                       autoescape=select_autoescape(["html", "j2"]))
     langs = sorted({p.parent.name for p in out_dir.glob("*/*.html") if p.parent.name in ("vi", "en")},
                    key=lambda x: (x != "vi", x)) or [lang]
@@ -524,8 +524,8 @@ def load_build_params(path: Path | str) -> dict:
 
     from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-    from .errors import DataError, DataProblem
-    from .registry import load_yaml
+    from kg_metrics.errors import DataError, DataProblem
+    from kg_metrics.data.registry import load_yaml
 
     class BuildParams(BaseModel):
         model_config = ConfigDict(extra="forbid", strict=True)
@@ -568,8 +568,8 @@ def load_build_params(path: Path | str) -> dict:
 
 def _validate_all(data: Path):
     """Load and validate every data file; raises DataError naming file, row and field."""
-    from .observations import load_observations
-    from .registry import load_registry
+    from kg_metrics.data.observations import load_observations
+    from kg_metrics.data.registry import load_registry
 
     reg = load_registry(data)
     return reg, load_observations(reg)
@@ -606,7 +606,7 @@ def obsolete_briefings(manifest: dict, known_sectors: list[str]) -> list[str]:
     gone = []
     for key, entry in manifest.get("briefings", {}).items():
         nb = entry.get("notebook", "")
-        if not nb or not (NOTEBOOKS_DIR / nb).exists() or (nb == "sector.ipynb" and entry.get("name") not in sectors):
+        if not nb or not (paths.NOTEBOOKS_DIR / nb).exists() or (nb == "sector.ipynb" and entry.get("name") not in sectors):
             gone.append(key)
     return gone
 
@@ -614,8 +614,8 @@ def obsolete_briefings(manifest: dict, known_sectors: list[str]) -> list[str]:
 def plan_light(data_dir: Path, known: list[str], sectors: list[str] | None, langs: tuple[str, ...], as_of: str,
                overview: bool, scenario: str = "") -> list[Job]:
     """The jobs to consider; ``known``: the sector ids from a cheap read of sectors.csv
-    (:func:`kg_metrics.deps.sector_ids`; everything is validated in full before any work)."""
-    from .params import validate_parameters
+    (:func:`kg_metrics.build.keys.sector_ids`; everything is validated in full before any work)."""
+    from kg_metrics.data.params import validate_parameters
 
     chosen = [s for s in known if s != "economy"] if not sectors else list(sectors)
     unknown = [s for s in chosen if s not in known or s == "economy"]
@@ -623,7 +623,7 @@ def plan_light(data_dir: Path, known: list[str], sectors: list[str] | None, lang
         raise ParameterError(f"unknown sector(s) {', '.join(map(repr, unknown))}; valid: "
                              + ", ".join(s for s in known if s != "economy"))
     if scenario:
-        from .scenarios import scenario_files
+        from kg_metrics.data.scenario_files import scenario_files
 
         scenario_files(data_dir, scenario)  # raises ParameterError listing the scenarios there are
     extra = {"scenario": scenario} if scenario else {}  # plain briefings keep their parameters (and keys)
@@ -649,8 +649,8 @@ def build(out_dir: Path | str | None = None, sectors: list[str] | None = None, l
     changed, nothing is written. Bad data or parameters raise before any kernel starts.
     The new set is published atomically; one build runs at a time (:class:`publish.Locked`).
     """
-    out = Path(out_dir) if out_dir else REPO_ROOT / "outputs"
-    data = Path(data_dir) if data_dir else default_data_dir()
+    out = Path(out_dir) if out_dir else paths.OUTPUTS_DIR
+    data = Path(data_dir) if data_dir else paths.default_data_dir()
     want_overview = (not sectors) if overview is None else overview
     try:
         known = sector_ids(data)
@@ -672,7 +672,7 @@ def build(out_dir: Path | str | None = None, sectors: list[str] | None = None, l
         try:
             extra_files = []
             if scenario:
-                from .scenarios import scenario_files
+                from kg_metrics.data.scenario_files import scenario_files
 
                 extra_files = scenario_files(data, scenario)
             inputs = {j.key: job_inputs(j.notebook, j.parameters, data,

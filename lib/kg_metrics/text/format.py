@@ -47,7 +47,7 @@ def parse_number(text: str, convention: str = "vi") -> Decimal:
     >>> parse_number("9.2")
     Traceback (most recent call last):
     ...
-    kg_metrics.format.NumberParseError: '9.2' is not a number in Vietnamese notation ('.' groups thousands, ',' marks decimals)
+    kg_metrics.text.format.NumberParseError: '9.2' is not a number in Vietnamese notation ('.' groups thousands, ',' marks decimals)
     """
     if not isinstance(text, str):
         raise NumberParseError(f"{text!r} is not text")

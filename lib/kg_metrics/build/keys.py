@@ -17,10 +17,9 @@ from pathlib import Path
 
 import yaml
 
-from .provenance import REPO_ROOT, file_sha256
+from kg_metrics import paths
+from kg_metrics.build.provenance import file_sha256
 
-LIB_DIR = Path(__file__).resolve().parent
-NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 #: catalog.yml entries every briefing reads (the observations folder is handled per sector).
 SHARED_ENTRIES = ("resolution", "sectors", "units", "indicators", "targets", "task_paragraphs", "derivations")
 
@@ -53,7 +52,7 @@ def data_inputs(data_dir: Path, sector: str | None) -> list[Path]:
 
 def code_inputs() -> list[Path]:
     """Library sources, templates and CSS: a change to any of them can change any briefing."""
-    return sorted(p for p in LIB_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    return sorted(p for p in paths.LIB_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts
                   and p.suffix in {".py", ".j2", ".css", ".json"})
 
 
@@ -75,7 +74,7 @@ def environment_fingerprint() -> str:
 
 def _rel(p: Path) -> str:
     try:
-        return str(p.resolve().relative_to(REPO_ROOT))
+        return str(p.resolve().relative_to(paths.REPO_ROOT))
     except ValueError:
         return str(p)
 
@@ -101,7 +100,7 @@ def job_inputs(notebook: str, parameters: dict, data_dir: Path, sector: str | No
 
     ``extra_files``: further files it reads, e.g. a scenario file for a scenario briefing.
     """
-    files = data_inputs(data_dir, sector) + code_inputs() + [NOTEBOOKS_DIR / notebook] + list(extra_files or [])
+    files = data_inputs(data_dir, sector) + code_inputs() + [paths.NOTEBOOKS_DIR / notebook] + list(extra_files or [])
     return {"files": file_hashes(files),
             "parameters": json.dumps(parameters, sort_keys=True, ensure_ascii=False),
             "environment": environment_fingerprint()}

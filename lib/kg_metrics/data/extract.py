@@ -2,10 +2,10 @@
 
 The pipeline, one step per section below:
 
-1. **Structure** — :func:`kg_metrics.resolution.parse_structure` gives Điều / khoản / điểm
+1. **Structure** — :func:`kg_metrics.data.resolution.parse_structure` gives Điều / khoản / điểm
    and paragraphs; :func:`split_sentences` cuts paragraphs into sentences.
-2. **Numbers** — every :data:`~kg_metrics.resolution.NUMBER_TOKEN` is read with
-   :func:`kg_metrics.format.parse_number` in the declared convention (never guessed:
+2. **Numbers** — every :data:`~kg_metrics.data.resolution.NUMBER_TOKEN` is read with
+   :func:`kg_metrics.text.format.parse_number` in the declared convention (never guessed:
    ``9.2`` is refused in Vietnamese notation and *flagged*), then the unit written after it
    is normalised to a registry unit (``triệu tấn`` → ``mt``; ``850 nghìn tấn`` → 850.000 ``t``).
 3. **Classification** — each number is a *target* (comparator wording, indicator, target
@@ -19,7 +19,7 @@ The pipeline, one step per section below:
 
 The wording tables (:data:`INDICATOR_KEYWORDS`, :data:`PERIOD_CUES`,
 :data:`REFERENCE_PATTERNS`, :data:`UNIT_ALIASES`, :data:`SCALE_WORDS`) live in this file and
-nowhere else; comparator wording is :data:`kg_metrics.registry.COMPARATOR_WORDS`.
+nowhere else; comparator wording is :data:`kg_metrics.data.registry.COMPARATOR_WORDS`.
 """
 from __future__ import annotations
 
@@ -32,10 +32,11 @@ from typing import Any
 
 import pandas as pd
 
-from .format import NumberParseError, format_number, parse_number
-from .registry import COMPARATOR_WORDS, IndicatorRow, UnitRow, default_data_dir, load_catalog
-from .resolution import NUMBER_TOKEN, Paragraph, load_resolution, parse_structure
-from .tables import read_csv
+from kg_metrics.text.format import NumberParseError, format_number, parse_number
+from kg_metrics.data.registry import COMPARATOR_WORDS, IndicatorRow, UnitRow, load_catalog
+from kg_metrics.paths import default_data_dir
+from kg_metrics.data.resolution import NUMBER_TOKEN, Paragraph, load_resolution, parse_structure
+from kg_metrics.data.tables import read_csv
 
 # =========================================================================== wording tables
 #: Indicator keywords, most specific first: the first keyword found near a number names its
@@ -254,7 +255,7 @@ def _clean(v: Decimal) -> Decimal:
 def parse_quantity(text: str, lex: Lexicon | None = None) -> tuple[Decimal, str | None]:
     """Read one quantity such as ``'2,035 triệu tấn'`` as (value, registry unit).
 
-    Raises :class:`~kg_metrics.format.NumberParseError` if the number is not in the
+    Raises :class:`~kg_metrics.text.format.NumberParseError` if the number is not in the
     declared notation, ValueError if ``text`` holds no number.
 
     Examples
@@ -437,7 +438,7 @@ def classify_sentence(sentence: str, quantities: list[Quantity], lex: Lexicon, y
     * a heading's own numbering (``structural`` offsets) or a :data:`REFERENCE_PATTERNS`
       match → *reference*;
     * a *target* needs all four of
-        - comparator wording (:data:`~kg_metrics.registry.COMPARATOR_WORDS`): ' trở lên' after
+        - comparator wording (:data:`~kg_metrics.data.registry.COMPARATOR_WORDS`): ' trở lên' after
           the number wins, else the wording right before it; a list item with none
           ('…, 12 xã …; 03 xã … và 03 huyện …') shares the previous target's comparator and period;
         - an indicator: the most specific :data:`INDICATOR_KEYWORDS` entry between the previous

@@ -1,0 +1,1 @@
+"""Analysis layer: assessment of every target, consistency checks, probabilities, scenarios, backtest."""

@@ -1,0 +1,1 @@
+"""Arithmetic layer: growth formulas and target status rules, one function per concept."""

@@ -1,0 +1,1 @@
+"""Data layer: reading and validating what is in ``data/`` (tables, registry, observations, resolution, scenario files, parameters)."""

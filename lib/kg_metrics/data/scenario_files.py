@@ -1,0 +1,416 @@
+"""Scenario files: the schema of ``data/scenarios/<name>.yml``, loading with line numbers, saving.
+
+What a scenario may set, and how its outcomes are computed: :mod:`kg_metrics.analysis.scenarios`.
+"""
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError, ValidationInfo, field_validator
+
+from kg_metrics.errors import DataError, DataProblem, ParameterError
+from kg_metrics.text.format import NumberParseError, parse_number
+from kg_metrics.data.registry import Registry, _shown, load_registry
+from kg_metrics.paths import default_data_dir
+
+
+#: The GRDP components, in the order the statistics office lists them.
+COMPONENTS = ("va_agri", "va_industry", "va_services", "va_taxes")
+#: A sane range for any growth rate of a scenario (H2 y/y or a revised H1), in percent.
+GROWTH_RANGE_PCT = (-50.0, 100.0)
+#: A sane range for w₁, the H1 share of a year (fraction).
+H1_WEIGHT_RANGE = (0.3, 0.7)
+#: Where scenario files live, inside a data directory.
+SCENARIO_DIR = "scenarios"
+#: Justification of an explorer setting that differs from the scenario it started from.
+EXPLORER_SOURCE = "explorer (notebooks/explorer.ipynb)"
+
+_SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
+_SOURCE = re.compile(r"^(https?://\S+|derived from \S.*|explorer\b.*)$")
+
+
+# =========================================================================== schema
+def _number(v: Any, info: ValidationInfo) -> float:
+    """A number as the data write it: an integer, or a string in the catalog's decimal convention.
+
+    A float is refused when read from a file (``9.200`` would be ambiguous), accepted from Python.
+    """
+    convention = (info.context or {}).get("convention", "vi")
+    if isinstance(v, bool):
+        raise ValueError(f"must be a number, not {v!r}")
+    if isinstance(v, int):
+        return float(v)
+    if isinstance(v, float) and not (info.context or {}).get("from_file"):
+        if math.isnan(v) or math.isinf(v):
+            raise ValueError(f"must be a finite number, not {v!r}")
+        return v
+    if isinstance(v, float):
+        example = "'2,46'" if convention == "vi" else "'2.46'"
+        raise ValueError(f"{v!r}: write a decimal as a quoted string in the data's notation (decimal_convention: "
+                         f"{convention}), e.g. {example}, so that it cannot be misread")
+    if isinstance(v, str):
+        try:
+            return float(parse_number(v, convention))
+        except NumberParseError as exc:
+            raise ValueError(str(exc)) from None
+    raise ValueError(f"must be a number, not {type(v).__name__}")
+
+
+def _in_range(v: float, lo: float, hi: float, what: str) -> float:
+    if not lo <= v <= hi:
+        raise ValueError(f"{what} {v:g} is outside the sane range [{lo:g}, {hi:g}]")
+    return v
+
+
+class _Sourced(BaseModel):
+    """What every assumption carries: a one-line justification and a source."""
+
+    model_config = ConfigDict(extra="forbid")
+    justification: str
+    source: str
+
+    @field_validator("justification")
+    @classmethod
+    def _one_line(cls, v: str) -> str:
+        v = v.strip()
+        if not v or "\n" in v:
+            raise ValueError("must be one non-empty line")
+        return v
+
+    @field_validator("source")
+    @classmethod
+    def _source(cls, v: str) -> str:
+        v = v.strip()
+        if not _SOURCE.match(v) or "\n" in v:
+            raise ValueError("must be a URL, 'derived from observations/<file>.csv: <indicator>/<measure>/<period>' "
+                             "or 'explorer …'")
+        return v
+
+
+class H2Growth(_Sourced):
+    """An H2 year-on-year growth assumption (%)."""
+
+    h2_growth_pct: float
+
+    @field_validator("h2_growth_pct", mode="before")
+    @classmethod
+    def _value(cls, v: Any, info: ValidationInfo) -> float:
+        return _in_range(_number(v, info), *GROWTH_RANGE_PCT, "H2 growth (%)")
+
+
+class H1Weight(_Sourced):
+    """An override of w₁, the H1 share of the base year (fraction)."""
+
+    h1_weight: float
+
+    @field_validator("h1_weight", mode="before")
+    @classmethod
+    def _value(cls, v: Any, info: ValidationInfo) -> float:
+        return _in_range(_number(v, info), *H1_WEIGHT_RANGE, "w₁")
+
+
+class H1Revision(_Sourced):
+    """A revised H1 figure of the target year: its y/y growth (%) or its level (indicator's unit)."""
+
+    growth_yoy_pct: float | None = None
+    level: float | None = None
+
+    @field_validator("growth_yoy_pct", mode="before")
+    @classmethod
+    def _growth(cls, v: Any, info: ValidationInfo) -> float | None:
+        return None if v is None else _in_range(_number(v, info), *GROWTH_RANGE_PCT, "H1 growth (%)")
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def _level(cls, v: Any, info: ValidationInfo) -> float | None:
+        if v is None:
+            return None
+        x = _number(v, info)
+        if x <= 0:
+            raise ValueError(f"a level must be positive, not {x:g}")
+        return x
+
+    @property
+    def measure(self) -> str:
+        return "growth_yoy_pct" if self.growth_yoy_pct is not None else "level"
+
+    @property
+    def value(self) -> float:
+        return self.growth_yoy_pct if self.growth_yoy_pct is not None else float(self.level)  # type: ignore[arg-type]
+
+
+class Scenario(BaseModel):
+    """A scenario: a name, titles, and the assumptions it changes (see the module docstring)."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    title_vi: str
+    title_en: str
+    description_vi: str = ""
+    description_en: str = ""
+    h1_weight: H1Weight | None = None
+    h1_revisions: dict[str, H1Revision] = {}
+    sectors: dict[str, H2Growth] = {}
+    indicators: dict[str, H2Growth] = {}
+    _path: Path | None = PrivateAttr(default=None)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        if not _SLUG.match(v):
+            raise ValueError("must be a lower-case identifier (letters, digits, '_'), as the file name")
+        return v
+
+    @field_validator("title_vi", "title_en")
+    @classmethod
+    def _title(cls, v: str) -> str:
+        if not v.strip() or "\n" in v.strip():
+            raise ValueError("must be one non-empty line")
+        return v.strip()
+
+    @property
+    def path(self) -> Path | None:
+        """The file the scenario was loaded from (None when built in memory)."""
+        return self._path
+
+    def title(self, lang: str) -> str:
+        return self.title_vi if lang == "vi" else self.title_en
+
+    def description(self, lang: str) -> str:
+        return (self.description_vi if lang == "vi" else self.description_en).strip()
+
+    @property
+    def is_empty(self) -> bool:
+        """True when the scenario changes nothing (the baseline)."""
+        return not (self.h1_weight or self.h1_revisions or self.sectors or self.indicators)
+
+
+def scenario_indicators(reg: Registry) -> list[str]:
+    """Indicators a scenario may give an H2 growth: additive, with a level target, outside GRDP.
+
+    Examples
+    --------
+    >>> from kg_metrics.data.registry import load_registry
+    >>> scenario_indicators(load_registry())[:2], "tourists" in scenario_indicators(load_registry())
+    (['rice', 'ntm_communes'], True)
+    """
+    tg = reg.targets[(reg.targets["measure"] == "level") & reg.targets["additive"].astype(bool)
+                     & (reg.targets["sector"] != "economy")]
+    return list(dict.fromkeys(tg["indicator"]))
+
+
+def _revisable(reg: Registry) -> list[str]:
+    return ["grdp", *COMPONENTS, *scenario_indicators(reg)]
+
+
+# =========================================================================== files
+def scenarios_dir(data_dir: Path | str | None = None) -> Path:
+    """``<data_dir>/scenarios`` (default data dir: this clone's ``data/``)."""
+    return (Path(data_dir) if data_dir else default_data_dir()) / SCENARIO_DIR
+
+
+def scenario_names(data_dir: Path | str | None = None) -> list[str]:
+    """Names of the scenarios in ``<data_dir>/scenarios`` (the ``*.yml`` file stems), sorted.
+
+    Cheap: it lists files and reads none (a file is validated when it is loaded).
+
+    Examples
+    --------
+    >>> [n for n in scenario_names() if n in ("baseline", "high", "low")]
+    ['baseline', 'high', 'low']
+    """
+    d = scenarios_dir(data_dir)
+    return sorted(p.stem for p in d.glob("*.yml") if _SLUG.match(p.stem)) if d.is_dir() else []
+
+
+def scenario_files(data_dir: Path | str | None, name: str) -> list[Path]:
+    """The files a scenario briefing depends on beyond the briefing's own data files.
+
+    That is the scenario file ``<data_dir>/scenarios/<name>.yml``. A scenario briefing of the overview
+    or of a sector reads the same data files as the plain briefing, plus these.
+
+    Examples
+    --------
+    >>> [p.name for p in scenario_files(None, "low")]
+    ['low.yml']
+    """
+    if not isinstance(name, str) or not _SLUG.match(name) or name not in scenario_names(data_dir):
+        raise ParameterError(f"{name!r} is not a scenario in {scenarios_dir(data_dir)}; expected one of: "
+                             f"{', '.join(scenario_names(data_dir))}")
+    return [scenarios_dir(data_dir) / f"{name}.yml"]
+
+
+def _node_lines(node: yaml.Node | None, path: tuple = ()) -> dict[tuple, int]:
+    """The 1-based line of every mapping key / sequence item of a composed YAML document, by path."""
+    out: dict[tuple, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            key = path + (str(k.value),)
+            out[key] = k.start_mark.line + 1
+            out.update(_node_lines(v, key))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, v in enumerate(node.value):
+            out[path + (i,)] = v.start_mark.line + 1
+            out.update(_node_lines(v, path + (i,)))
+    return out
+
+
+def _line_of(lines: dict[tuple, int], loc: tuple) -> int | None:
+    loc = tuple(str(x) if not isinstance(x, int) else x for x in loc)
+    while loc:
+        if loc in lines:
+            return lines[loc]
+        loc = loc[:-1]
+    return None
+
+
+def _resolve(name_or_path: str | Path, data_dir: Path | str | None) -> Path:
+    s = str(name_or_path)
+    if isinstance(name_or_path, Path) or "/" in s or s.endswith((".yml", ".yaml")):
+        return Path(name_or_path)
+    return scenarios_dir(data_dir) / f"{s}.yml"
+
+
+def load_scenario(name_or_path: str | Path, data_dir: Path | str | None = None,
+                  reg: Registry | None = None) -> Scenario:
+    """Load and validate a scenario: a name in ``<data_dir>/scenarios``, or a path to a ``.yml`` file.
+
+    Raises :class:`DataError` naming the file, the field path (``sectors.va_agri.h2_growth_pct``) and
+    the line of every problem: unparseable YAML, a wrong type, an unknown sector or indicator, a growth
+    outside :data:`GROWTH_RANGE_PCT`, a w₁ outside :data:`H1_WEIGHT_RANGE`, a name that is not the
+    file's. ``reg`` (default: loaded from ``data_dir``) gives the indicators and the decimal convention.
+
+    Examples
+    --------
+    >>> s = load_scenario("low")
+    >>> s.name, s.sectors["va_agri"].h2_growth_pct
+    ('low', 0.79)
+    """
+    reg = reg or load_registry(data_dir)
+    data_dir = Path(data_dir) if data_dir else reg.data_dir
+    path = _resolve(name_or_path, data_dir)
+    shown = _shown(path, data_dir)
+    if not path.is_file():
+        known = scenario_names(data_dir)
+        raise DataError([DataProblem(shown, "not found; known scenarios: " + (", ".join(known) or "none"))])
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError([DataProblem(shown, f"cannot be read as UTF-8 text: {exc}")]) from None
+    try:
+        raw = yaml.safe_load(text)
+        lines = _node_lines(yaml.compose(text))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise DataError([DataProblem(shown, f"is not valid YAML: {getattr(exc, 'problem', None) or exc}",
+                                     line=mark.line + 1 if mark else None)]) from None
+    if not isinstance(raw, dict):
+        raise DataError([DataProblem(shown, "must be a mapping with at least name, title_vi and title_en", line=1)])
+    problems: list[DataProblem] = []
+    try:
+        sc = Scenario.model_validate(raw, context={"convention": reg.catalog.decimal_convention, "from_file": True})
+    except ValidationError as exc:
+        for e in exc.errors():
+            loc = tuple(e["loc"])
+            msg = e["msg"].removeprefix("Value error, ")
+            if e["type"] == "extra_forbidden":
+                msg = "unknown field"
+            problems.append(DataProblem(shown, msg, field=".".join(map(str, loc)) or None, line=_line_of(lines, loc)))
+        raise DataError(problems) from None
+    allowed = {"sectors": list(COMPONENTS), "indicators": scenario_indicators(reg), "h1_revisions": _revisable(reg)}
+    what = {"sectors": "GRDP component", "indicators": "indicator with an additive level target",
+            "h1_revisions": "indicator"}
+    for group, keys in allowed.items():
+        for k in getattr(sc, group):
+            if k not in keys:
+                problems.append(DataProblem(shown, f"unknown {what[group]} {k!r}; expected one of: {', '.join(keys)}",
+                                            field=f"{group}.{k}", line=_line_of(lines, (group, k))))
+    for k, rev in sc.h1_revisions.items():
+        if (rev.growth_yoy_pct is None) == (rev.level is None):
+            problems.append(DataProblem(shown, "set exactly one of growth_yoy_pct and level",
+                                        field=f"h1_revisions.{k}", line=_line_of(lines, ("h1_revisions", k))))
+    if sc.name != path.stem:
+        problems.append(DataProblem(shown, f"name {sc.name!r} differs from the file name {path.stem!r}",
+                                    field="name", line=_line_of(lines, ("name",))))
+    if problems:
+        raise DataError(problems)
+    sc._path = path
+    return sc
+
+
+def format_exact(x: float, convention: str = "vi") -> str:
+    """A float written exactly (shortest round-tripping digits) in a decimal convention.
+
+    Examples
+    --------
+    >>> format_exact(24948.203035), format_exact(-12.86), format_exact(0.5, "en"), format_exact(3.0)
+    ('24.948,203035', '-12,86', '0.5', '3')
+    """
+    if convention not in ("vi", "en"):
+        raise ValueError(f"unknown decimal convention {convention!r}")
+    text = format(Decimal(repr(float(x))), "f")
+    sign, text = ("-", text[1:]) if text.startswith("-") else ("", text)
+    whole, _, frac = text.partition(".")
+    frac = frac.rstrip("0")
+    group, point = (".", ",") if convention == "vi" else (",", ".")
+    return sign + f"{int(whole):,}".replace(",", group) + (point + frac if frac else "")
+
+
+def scenario_to_dict(scenario: Scenario, convention: str = "vi") -> dict:
+    """The scenario as the YAML file writes it: numbers as strings in ``convention`` (exact)."""
+    def num(x: float) -> Any:
+        return int(x) if float(x).is_integer() and abs(x) < 1e15 else format_exact(x, convention)
+
+    def sourced(a: _Sourced, key: str, value: float) -> dict:
+        return {key: num(value), "justification": a.justification, "source": a.source}
+
+    out: dict[str, Any] = {"name": scenario.name, "title_vi": scenario.title_vi, "title_en": scenario.title_en}
+    if scenario.description_vi:
+        out["description_vi"] = scenario.description_vi
+    if scenario.description_en:
+        out["description_en"] = scenario.description_en
+    if scenario.h1_weight is not None:
+        out["h1_weight"] = sourced(scenario.h1_weight, "h1_weight", scenario.h1_weight.h1_weight)
+    if scenario.h1_revisions:
+        out["h1_revisions"] = {k: sourced(r, r.measure, r.value) for k, r in scenario.h1_revisions.items()}
+    for group in ("sectors", "indicators"):
+        items = getattr(scenario, group)
+        if items:
+            out[group] = {k: sourced(a, "h2_growth_pct", a.h2_growth_pct) for k, a in items.items()}
+    return out
+
+
+def save_scenario(scenario: Scenario, path: Path | str, convention: str = "vi") -> Path:
+    """Write ``scenario`` to ``path`` (a ``.yml`` file) so that :func:`load_scenario` reads it back equal.
+
+    The scenario's name becomes the file's stem (the batch build finds a scenario by its file name),
+    so ``save_scenario(s, "data/scenarios/mine.yml")`` makes ``--scenario mine`` build it.
+    Returns the path written.
+    """
+    path = Path(path)
+    if path.suffix != ".yml":
+        raise ValueError(f"a scenario file ends in .yml, not {path.name!r}")
+    if not _SLUG.match(path.stem):
+        raise ValueError(f"{path.stem!r} is not a scenario name (lower-case letters, digits, '_')")
+    sc = scenario.model_copy(update={"name": path.stem})
+    head = (f"# Scenario '{sc.name}' for kg_metrics (format: data/scenarios/README.md).\n"
+            f"# Numbers in the data's notation (decimal_convention: {convention}).\n")
+    body = yaml.safe_dump(scenario_to_dict(sc, convention), sort_keys=False, allow_unicode=True, width=100_000)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(head + body, encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def baseline_scenario() -> Scenario:
+    """A scenario that changes nothing (what ``data/scenarios/baseline.yml`` holds)."""
+    return Scenario(name="baseline", title_vi="Cơ sở: số liệu như đã công bố",
+                    title_en="Baseline: the data as published")
+
+
