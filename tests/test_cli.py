@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kg_metrics.cli import EXIT_BAD_INPUT, EXIT_OK, main
 
-from conftest import REPO, read_table, write_table
+from tests.conftest import REPO, read_table, write_table
 
 
 def test_targets_lists_every_registry_row(capsys, registry):

@@ -8,13 +8,16 @@ Vietnamese convention is refused rather than read as 92).
 from __future__ import annotations
 
 import math
+from datetime import date
 from decimal import Decimal
 
+from babel.dates import format_date as babel_format_date
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 
-LANGS = ("vi", "en")
-#: The Babel locale used for each language (and for each decimal convention).
-LOCALES = {"vi": "vi_VN", "en": "en_US"}
+from kg_metrics.text.catalog import available_langs, catalog
+
+#: The languages with a catalog (``text/locales/<lang>.yml``), Vietnamese first.
+LANGS = available_langs()
 
 
 class NumberParseError(ValueError):
@@ -22,9 +25,21 @@ class NumberParseError(ValueError):
 
 
 def _locale(lang: str) -> str:
-    if lang not in LOCALES:
-        raise ValueError(f"unknown language {lang!r}; expected one of {', '.join(LANGS)}")
-    return LOCALES[lang]
+    """The one Babel locale of ``lang`` (its catalog's ``_meta.locale``), for numbers and dates alike."""
+    return catalog(lang).locale
+
+
+def format_date(iso: str, lang: str = "vi", style: str = "short") -> str:
+    """A date in ``lang``'s own pattern (catalog ``_meta.date_short`` / ``date_long``).
+
+    Examples
+    --------
+    >>> format_date("2024-07-18", "vi"), format_date("2024-07-18", "en")
+    ('18/7/2024', '18 July 2024')
+    >>> format_date("2024-07-18", "vi", "long")
+    'ngày 18 tháng 7 năm 2024'
+    """
+    return babel_format_date(date.fromisoformat(iso), catalog(lang).meta[f"date_{style}"], locale=_locale(lang))
 
 
 def parse_number(text: str, convention: str = "vi") -> Decimal:

@@ -20,10 +20,10 @@ from kg_metrics.text.format import NumberParseError
 from kg_metrics.data.registry import COMPARATOR_WORDS, load_registry
 from kg_metrics.data.resolution import NUMBER_TOKEN, load_resolution, numbers_in
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data"
 RESOLUTION = DATA / "source" / "nq-kien-giang-2024-07-18.txt"
-FIXTURES = Path(__file__).parent / "data" / "extract"
+FIXTURES = Path(__file__).resolve().parents[1] / "data" / "extract"
 MINI = FIXTURES / "nq-mini-2025.txt"
 COMPARED = ["target_id", "indicator", "measure", "period", "comparator", "comparator_text", "value", "unit",
             "clause"]

@@ -166,7 +166,7 @@ def test_to_canonical(registry, value, unit, to_unit, expected):
 def test_default_data_dir_is_this_clones_data(monkeypatch):
     monkeypatch.delenv("KG_METRICS_DATA_DIR", raising=False)
     reg = load_registry()
-    assert reg.data_dir.resolve() == (Path(__file__).resolve().parents[1] / "data").resolve()
+    assert reg.data_dir.resolve() == (Path(__file__).resolve().parents[2] / "data").resolve()
     assert len(reg.targets) == 23
 
 
@@ -522,7 +522,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg_metrics.data.observations import load_observations as _load_observations
-from conftest import DATA_DIR
+from tests.conftest import DATA_DIR
 
 _HEADER = "target_id,indicator,measure,period,comparator,comparator_text,value,unit,clause,quote\n"
 _CELL = st.one_of(st.text(max_size=12), st.sampled_from(["rice", "2,035", "2.035", "-1", "H2-2024", "≥", "mt", "",

@@ -14,7 +14,7 @@ from kg_metrics.build.pipeline import MANIFEST
 from kg_metrics.cli import EXIT_BAD_INPUT, main
 from kg_metrics.build.publish import Publisher
 
-from conftest import read_table, write_table
+from tests.conftest import read_table, write_table
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from kg_metrics.analysis.scenarios import scenario_outcome
 from kg_metrics.data.scenario_files import load_scenario
 from kg_metrics.report.explorer import Explorer
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "explorer.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "explorer.ipynb"
 VALUES = {"va_agri": 1.5, "va_services": 8.25, "h1_weight": 0.5, "tourists": -5.0, "grdp_h1_growth_pct": 6.5}
 
 

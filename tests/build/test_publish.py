@@ -14,7 +14,7 @@ from filelock import FileLock
 
 from kg_metrics.cli import EXIT_LOCKED, EXIT_OK
 
-from conftest import DATA_DIR
+from tests.conftest import DATA_DIR
 
 pytestmark = pytest.mark.e2e
 

@@ -18,7 +18,7 @@ from kg_metrics.data.scenario_files import (H1Revision, H1Weight, H2Growth, Scen
                                             scenario_files, scenario_names)
 from kg_metrics.report.explorer import Explorer
 
-FIXTURES = Path(__file__).parent / "data" / "scenarios"
+FIXTURES = Path(__file__).resolve().parents[1] / "data" / "scenarios"
 
 # H1 2023 value added (bn VND, 2010 prices), the weights of both halves; product taxes = the residual.
 H1_2023 = {"va_agri": 13897.96, "va_industry": 7151.09, "va_services": 12862.0, "va_taxes": 35872 - 13897.96 - 7151.09 - 12862}
@@ -423,7 +423,7 @@ def _run(tmp_path, name: str, **parameters):
     import nbformat
     import papermill as pm
 
-    nbs = Path(__file__).resolve().parents[1] / "notebooks"
+    nbs = Path(__file__).resolve().parents[2] / "notebooks"
     out = tmp_path / f"{name}-{'-'.join(map(str, parameters.values()))}.ipynb"
     pm.execute_notebook(str(nbs / name), str(out), parameters=parameters, kernel_name="python3", progress_bar=False,
                         cwd=str(nbs), execution_timeout=300)

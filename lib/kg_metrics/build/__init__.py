@@ -1,0 +1,1 @@
+"""Build layer: run notebooks, render HTML and PDF, publish releases atomically, keep the manifest."""
