@@ -38,10 +38,12 @@ setup: system-deps $(STAMP) ## Create .venv and install the package with pinned 
 	@# process of a build (kernels, workers) would otherwise compile it again, ~65 ms each.
 	@$(BIN)/python -m compileall -q lib >/dev/null
 
-test: setup ## Run every test: unit, doctests, notebooks and end-to-end builds
+test: setup ## Run every test: the layers contract, unit, doctests, notebooks and end-to-end builds
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -m "" -q
 
-test-fast: setup ## Run the fast unit tests and doctests only
+test-fast: setup ## Run the layers contract, the fast unit tests and doctests only
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 briefings: setup ## Build every briefing (HTML + PDF) and outputs/index.html
