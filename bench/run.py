@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -26,6 +25,8 @@ import time
 from pathlib import Path
 
 import psutil
+
+from kg_metrics.build.keys import briefing_sectors
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -120,9 +121,6 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3,
                     help="runs of (a), (c), (d) and the single briefing (medians shown; default 3)")
     args = ap.parse_args()
-    sys.path.insert(0, str(REPO / "lib"))
-    from kg_metrics.build.keys import sector_ids
-
     reps = max(1, args.repeat)
     tmp = Path(tempfile.mkdtemp(prefix="kg-bench-"))
     try:
@@ -132,7 +130,7 @@ def main() -> int:
         def kg(out: Path, *extra: str) -> list[str]:
             return [str(BIN / "kg-metrics"), "--data-dir", str(data), "build", "--quiet", "--out", str(out), *extra]
 
-        sectors = [s for s in sector_ids(data) if s != "economy"]
+        sectors = briefing_sectors(data)
 
         # (a) cold builds, each into an empty output folder; the last one is kept for (c) and (d)
         t_a = []

@@ -6,7 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kg_metrics.cli import EXIT_BAD_INPUT, EXIT_OK, main
+import pytest
+
+from kg_metrics import cli
+from kg_metrics.build.manifest import Finding
+from kg_metrics.cli import EXIT_BAD_INPUT, EXIT_BRIEFINGS_FAILED, EXIT_OK, EXIT_VERIFY_FAILED, main
 
 from tests.conftest import REPO, read_table, write_table
 
@@ -29,10 +33,28 @@ def test_targets_in_english_formats_numbers_the_english_way(capsys):
 def test_check_prints_required_h2_growth_and_anomalies(capsys):
     assert main(["check"]) == EXIT_OK
     out = capsys.readouterr().out
-    assert re.search(r"Required H2 GRDP growth: 6,56%", out)
-    flagged = {line.split()[1] for line in out.splitlines() if line.strip().startswith("[FLAG]")}
+    assert re.search(r"^Dữ liệu hợp lệ: 23 chỉ tiêu, \d+ số liệu có nguồn, \d+ số liệu tính ra, nghị quyết ", out, re.M)
+    assert "\nTăng trưởng GRDP 6 tháng cuối năm cần đạt: 6,56%   (nghị quyết: 6,56%)\n" in out
+    flagged = {line.split("]")[1].split()[0] for line in out.splitlines() if line.strip().startswith("[LƯU Ý]")}
     assert "intl_tourists" in flagged
     assert not flagged & {"rice", "fishery", "tourists"}
+    assert re.search(r"^3 lưu ý trong \d+ phép kiểm tra$", out, re.M)
+
+
+def test_check_in_english_reads_as_it_always_has(capsys):
+    """The English report, line by line as before the texts moved to the catalog."""
+    assert main(["check", "--lang", "en"]) == EXIT_OK
+    lines = capsys.readouterr().out.splitlines()
+    patterns = [r"Data OK: 23 targets, \d+ sourced observations, \d+ derived figures, resolution \S+\.txt", "",
+                r"Required H2 GRDP growth: 6\.56%   \(resolution: 6\.56%\)",
+                r"  g2 = \(g - w1\*g1\) / \(1 - w1\) = \(6\.70% - 0\.4927 x 6\.84%\) / \(1 - 0\.4927\)",
+                r"  w1 = H1 2023 / 2023 = 35,872 / 72,799\.77 bn VND \(2010 prices; 2023 is derived: .+\)", "",
+                r"Anomaly checks:"]
+    for pattern, line in zip(patterns, lines):
+        assert re.fullmatch(pattern, line), (pattern, line)
+    marks = {line[:8] for line in lines[len(patterns):-2]}
+    assert marks == {"  [FLAG]", "  [ok  ]", "  [n/a ]"}
+    assert lines[-2:] == ["", "3 flagged of 16 checks"]
 
 
 def test_check_on_a_broken_copy_names_file_row_and_field(capsys, data_copy: Path):
@@ -69,3 +91,63 @@ def test_extract_reproduces_the_curated_registry_byte_for_byte(tmp_path, capsys)
     assert main(["extract", str(REPO / "data/source/nq-kien-giang-2024-07-18.txt"), "-o", str(out)]) == EXIT_OK
     assert out.read_bytes() == (REPO / "data/targets.csv").read_bytes()
     assert "reference 76, target 23 (of 99)" in capsys.readouterr().err
+
+
+class _Job:
+    key = "vi/tourism"
+
+
+class _Result:
+    def __init__(self, status: str, error: str = ""):
+        self.job, self.status, self.error = _Job(), status, error
+
+
+@pytest.mark.parametrize("lang, summary", [
+    ("en", "2 built, 1 unchanged, 1 failed; index: /tmp/o/index.html\n"),
+    ("vi", "2 đã tạo, 1 không đổi, 1 lỗi; trang mục lục: /tmp/o/index.html\n"),
+])
+def test_build_summarises_in_the_first_language_and_names_failures(monkeypatch, capsys, lang, summary):
+    results = [_Result("built"), _Result("built"), _Result("unchanged"), _Result("failed", "RuntimeError: boom")]
+    monkeypatch.setattr(cli, "build", lambda *a, **kw: results)
+    assert main(["build", "--out", "/tmp/o/", "--lang", lang]) == EXIT_BRIEFINGS_FAILED
+    captured = capsys.readouterr()
+    assert captured.out == summary
+    assert captured.err == "FAILED vi/tourism: RuntimeError: boom\n"
+
+
+#: verify's findings as the English report has always written them.
+FINDINGS = [
+    (Finding("no_manifest", {"path": Path("out/manifest.json")}), "out/manifest.json: no manifest; nothing has been built here"),
+    (Finding("missing", {"key": "vi/tourism", "output": "vi/tourism.pdf"}), "vi/tourism: output vi/tourism.pdf is missing"),
+    (Finding("altered", {"key": "vi/tourism", "output": "vi/tourism.pdf"}),
+     "vi/tourism: output vi/tourism.pdf was altered after the build"),
+    (Finding("failed", {"key": "vi/tourism", "error": ["RuntimeError: boom"]}),
+     "vi/tourism: the last build failed: ['RuntimeError: boom']"),
+    (Finding("unreadable", {"key": "vi/tourism", "error": FileNotFoundError("gone.ipynb")}),
+     "vi/tourism: inputs cannot be read: gone.ipynb"),
+    (Finding("stale", {"key": "vi/tourism", "files": ["data/a.csv", "data/b.csv"], "environment": True}),
+     "vi/tourism: stale, inputs changed since the build: data/a.csv, data/b.csv, installed package versions"),
+    (Finding("stale", {"key": "vi/tourism", "files": [], "environment": False}),
+     "vi/tourism: stale, inputs changed since the build: parameters"),
+    (Finding("index_altered", {"output": "index.html"}), "index: index.html was altered or removed after the build"),
+    (Finding("index_stale", {"input": "data/a.csv"}), "index: stale, data/a.csv changed since the build"),
+    (Finding("index_environment"), "index: stale, installed package versions changed since the build"),
+]
+
+
+@pytest.mark.parametrize("finding, text", FINDINGS, ids=[f.code for f, _ in FINDINGS])
+def test_verify_reports_each_finding_as_before_in_english(finding, text):
+    assert cli.finding_text(finding, "en") == text
+
+
+@pytest.mark.parametrize("finding", [f for f, _ in FINDINGS], ids=[f.code for f, _ in FINDINGS])
+def test_verify_reports_each_finding_in_vietnamese_too(finding):
+    assert cli.finding_text(finding, "vi") != cli.finding_text(finding, "en")
+
+
+@pytest.mark.parametrize("lang, err", [("en", "1 problem(s): rebuild with `kg-metrics build`\n"),
+                                       ("vi", "1 vấn đề: hãy tạo lại bằng `kg-metrics build`\n")])
+def test_verify_of_a_folder_never_built_fails(tmp_path, capsys, lang, err):
+    assert main(["verify", "--out", str(tmp_path), "--lang", lang]) == EXIT_VERIFY_FAILED
+    captured = capsys.readouterr()
+    assert str(tmp_path / "manifest.json") in captured.out and captured.err == err

@@ -20,7 +20,7 @@ _EXPORTS = {
                           "required_h2_yoy_growth", "share_of_plan"],
     "data.observations": ["check_observations", "load_observations"],
     "data.periods": ["parse_period", "period_label"],
-    "data.registry": ["COMPARATOR_WORDS", "RESOLUTION_AS_OF", "Registry", "check_targets", "load_registry"],
+    "data.registry": ["RESOLUTION_AS_OF", "Registry", "check_targets", "load_registry"],
     "arithmetic.status": ["STATUS_LABELS", "THRESHOLDS", "meets", "target_status"],
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}

@@ -3,13 +3,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-
-
+from pathlib import Path
 
 from kg_metrics import paths
-from kg_metrics.errors import DataError, ParameterError
-from kg_metrics.text.format import LANGS, format_number, format_pct
+from kg_metrics.build.manifest import Finding, verify
+from kg_metrics.build.pipeline import build
+from kg_metrics.build.publish import Locked
+from kg_metrics.build.render import write_atomic
 from kg_metrics.data.periods import period_label
+from kg_metrics.errors import DataError, ParameterError
+from kg_metrics.text.catalog import catalog, t
+from kg_metrics.text.format import LANGS, format_number, format_pct
 
 #: Exit codes, documented in the README for scheduled runs.
 EXIT_OK = 0
@@ -18,79 +22,84 @@ EXIT_BAD_INPUT = 2
 EXIT_LOCKED = 3
 EXIT_VERIFY_FAILED = 4
 
+# The commands that read the data need pandas (~0.5 s to import); `kg-metrics build` with nothing to do
+# must not load it, so they import the data and analysis layers when they run (each marked "lazy").
 
-def _load(args):
-    from kg_metrics.data.observations import check_observations, load_observations
-    from kg_metrics.data.registry import load_registry
 
-    reg = load_registry(args.data_dir)
-    obs = load_observations(reg)
-    return reg, obs, check_observations(obs)
+def _error(text: str) -> None:
+    """A message for the operator (English by design), on standard error."""
+    print(text, file=sys.stderr)
 
 
 def cmd_targets(args) -> int:
-    from kg_metrics.data.registry import load_registry
+    import pandas as pd  # lazy: a no-op build must not load pandas
+
+    from kg_metrics.data.registry import load_registry  # lazy: pandas
 
     reg = load_registry(args.data_dir)
     lang = args.lang
     rows = []
-    for t in reg.targets.to_dict("records"):
-        value = format_number(t["value"], lang)
-        unit = reg.unit_symbol(t["unit"], lang)
+    for tg in reg.targets.to_dict("records"):
+        value = format_number(tg["value"], lang)
+        unit = reg.unit_symbol(tg["unit"], lang)
         rows.append({
-            "id": t["target_id"], "sector": t["sector"], "indicator": t[f"name_{lang}"],
-            "period": period_label(t["period"], lang),
-            "target": f"{t['comparator']} {value}{unit if unit == '%' else ' ' + unit}",
-            "clause": t["clause"],
+            "id": tg["target_id"], "sector": tg["sector"], "indicator": tg[f"name_{lang}"],
+            "period": period_label(tg["period"], lang),
+            "target": f"{tg['comparator']} {value}{unit if unit == '%' else ' ' + unit}",
+            "clause": tg["clause"],
         })
-    import pandas as pd
-
+    table = pd.DataFrame(rows).rename(columns=catalog(lang).prefixed("cli.targets.column."))
     with pd.option_context("display.max_colwidth", 70, "display.width", 250):
-        print(pd.DataFrame(rows).to_string(index=False))
-    print(f"\n{len(rows)} targets from {reg.catalog.resolution}")
+        print(table.to_string(index=False))
+    print("\n" + t("cli.targets.total", lang, n=len(rows), resolution=reg.catalog.resolution))
     return EXIT_OK
 
 
 def cmd_check(args) -> int:
-    from kg_metrics.analysis.assessment import assess_targets, grdp_requirement
-    from kg_metrics.analysis.checks import anomalies
+    from kg_metrics.analysis.assessment import assess_targets, grdp_requirement  # lazy: pandas
+    from kg_metrics.analysis.checks import anomalies  # lazy: pandas
+    from kg_metrics.data.observations import check_observations, load_observations  # lazy: pandas
+    from kg_metrics.data.registry import load_registry  # lazy: pandas
 
-    reg, obs, warnings = _load(args)
+    reg = load_registry(args.data_dir)
+    obs = load_observations(reg)
     lang = args.lang
     n_derived = int((obs["status"] == "derived").sum())
-    print(f"Data OK: {len(reg.targets)} targets, {len(obs) - n_derived} sourced observations, "
-          f"{n_derived} derived figures, resolution {reg.catalog.resolution}")
-    for w in warnings:
-        print(f"warning: {w}")
+    print(t("cli.check.data_ok", lang, targets=len(reg.targets), sourced=len(obs) - n_derived, derived=n_derived,
+            resolution=reg.catalog.resolution))
+    for w in check_observations(obs):
+        print(t("cli.check.warning", lang, warning=w))
     req = grdp_requirement(reg, obs, as_of=args.as_of)
     if req["required_h2_growth_pct"] is None:
-        print("Required H2 GRDP growth: not computable (inputs missing)")
+        print(t("cli.check.required_none", lang))
     else:
-        w = req["h1_weight"]
-        print("\nRequired H2 GRDP growth: " + format_pct(req["required_h2_growth_pct"], lang)
-              + f"   (resolution: {format_pct(req['resolution_h2_growth_pct'], lang)})")
-        print(f"  g2 = (g - w1*g1) / (1 - w1) = ({format_pct(req['target_growth_pct'], lang)} - "
-              f"{format_number(w, lang, 4)} x {format_pct(req['h1_growth_pct'], lang)}) / (1 - {format_number(w, lang, 4)})")
-        print(f"  w1 = H1 2023 / 2023 = {format_number(req['base_h1_bn_vnd'], lang)} / "
-              f"{format_number(req['base_fy_bn_vnd'], lang)} bn VND (2010 prices; 2023 is "
-              f"{req['base_fy']['status']}: {req['base_fy']['derivation'] or req['base_fy']['source_url']})")
-    assessed = assess_targets(reg, obs, as_of=args.as_of, lang=lang)
-    found = anomalies(assessed, lang)
-    print("\nAnomaly checks:")
+        w1 = format_number(req["h1_weight"], lang, 4)
+        base = req["base_fy"]
+        print("\n" + t("cli.check.required", lang, required=format_pct(req["required_h2_growth_pct"], lang),
+                       resolution=format_pct(req["resolution_h2_growth_pct"], lang)))
+        print("  " + t("cli.check.formula", lang, g=format_pct(req["target_growth_pct"], lang), w1=w1,
+                       g1=format_pct(req["h1_growth_pct"], lang)))
+        print("  " + t("cli.check.weight", lang, h1=format_number(req["base_h1_bn_vnd"], lang),
+                       fy=format_number(req["base_fy_bn_vnd"], lang), status=base["status"],
+                       source=base["derivation"] or base["source_url"]))
+    found = anomalies(assess_targets(reg, obs, as_of=args.as_of, lang=lang), lang)
+    marks = catalog(lang).prefixed("cli.check.mark.")
+    width = max(map(len, marks.values()))
+    print("\n" + t("cli.check.anomalies", lang))
     for a in found.to_dict("records"):
-        mark = "FLAG" if a["flagged"] else ("ok  " if a["assessable"] else "n/a ")
-        print(f"  [{mark}] {a['indicator']:<14} {a['check']:<10} {a['message']}")
-    print(f"\n{int(found['flagged'].sum())} flagged of {len(found)} checks")
+        mark = marks["flagged" if a["flagged"] else ("ok" if a["assessable"] else "not_assessable")]
+        print(f"  [{mark:<{width}}] {a['indicator']:<14} {a['check']:<10} {a['message']}")
+    print("\n" + t("cli.check.flagged", lang, flagged=int(found["flagged"].sum()), n=len(found)))
     return EXIT_OK
 
 
 def cmd_build(args) -> int:
-    from kg_metrics.build.pipeline import build
-    from kg_metrics.build.publish import Locked
+    if args.params:
+        from kg_metrics.build.params import load_build_params  # lazy: imports data.registry, hence pandas
 
-    from kg_metrics.build.pipeline import load_build_params
-
-    p = load_build_params(args.params) if args.params else {}
+        p = load_build_params(args.params)
+    else:
+        p = {}
     langs = tuple(dict.fromkeys(args.lang or p.get("langs") or ["vi"]))
     try:
         results = build(args.out, sectors=args.sector or p.get("sectors"), langs=langs,
@@ -100,25 +109,23 @@ def cmd_build(args) -> int:
                         force=args.force or p.get("force", False), wait_seconds=args.wait,
                         scenario=args.scenario or "")
     except Locked as exc:
-        print(f"kg-metrics: {exc}", file=sys.stderr)
+        _error(f"kg-metrics: {exc}")
         return EXIT_LOCKED
     failed = [r for r in results if r.status == "failed"]
     built = sum(r.status == "built" for r in results)
-    print(f"{built} built, {len(results) - built - len(failed)} unchanged, {len(failed)} failed; index: "
-          f"{(args.out or 'outputs').rstrip('/')}/index.html")
+    print(t("cli.build.summary", langs[0], built=built, unchanged=len(results) - built - len(failed),
+            failed=len(failed), index=f"{(args.out or 'outputs').rstrip('/')}/index.html"))
     for r in failed:
-        print(f"FAILED {r.job.key}: {r.error}", file=sys.stderr)
+        _error(f"FAILED {r.job.key}: {r.error}")
     return EXIT_BRIEFINGS_FAILED if failed else EXIT_OK
 
 
 def cmd_extract(args) -> int:
-    from kg_metrics.data.extract import coverage, extract_targets
+    from kg_metrics.data.extract import coverage, extract_targets  # lazy: pandas
 
     draft = extract_targets(args.resolution)
     text = draft.to_csv(index=False, lineterminator="\n")
     if args.output:
-        from kg_metrics.build.render import write_atomic
-
         write_atomic(args.output, text)
         print(f"draft registry: {len(draft)} targets -> {args.output}", file=sys.stderr)
     else:
@@ -133,19 +140,25 @@ def cmd_extract(args) -> int:
     return EXIT_OK if unclassified.empty else EXIT_BAD_INPUT
 
 
+def finding_text(f: Finding, lang: str) -> str:
+    """One line of ``kg-metrics verify``'s report."""
+    fields = dict(f.fields)
+    if f.code == "stale":
+        changed = list(fields.pop("files")) + ([t("cli.verify_changed.environment", lang)]
+                                               if fields.pop("environment") else [])
+        fields["changed"] = ", ".join(changed) or t("cli.verify_changed.parameters", lang)
+    return t(f"cli.verify.{f.code}", lang, **fields)
+
+
 def cmd_verify(args) -> int:
-    from pathlib import Path
-
-    from kg_metrics.build.provenance import verify
-
     out = Path(args.out) if args.out else paths.OUTPUTS_DIR
     problems = verify(out)
     for p in problems:
-        print(p)
+        print(finding_text(p, args.lang))
     if problems:
-        print(f"{len(problems)} problem(s): rebuild with `kg-metrics build`", file=sys.stderr)
+        print(t("cli.verify_summary.problems", args.lang, n=len(problems)), file=sys.stderr)
         return EXIT_VERIFY_FAILED
-    print(f"verified: every output in {out} matches its manifest and its inputs are unchanged")
+    print(t("cli.verify_summary.ok", args.lang, out=out))
     return EXIT_OK
 
 
@@ -153,9 +166,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kg-metrics", description=__doc__)
     p.add_argument("--data-dir", default=None, help="data directory (default: this clone's data/)")
     sub = p.add_subparsers(dest="command", required=True)
-    t = sub.add_parser("targets", help="print the target registry")
-    t.add_argument("--lang", choices=LANGS, default="vi")
-    t.set_defaults(func=cmd_targets)
+    tg = sub.add_parser("targets", help="print the target registry")
+    tg.add_argument("--lang", choices=LANGS, default="vi")
+    tg.set_defaults(func=cmd_targets)
     c = sub.add_parser("check", help="validate all data, print the required H2 GRDP growth and anomaly findings")
     c.add_argument("--lang", choices=LANGS, default="vi")
     c.add_argument("--as-of", default="2024-07-18", help="assessment date, ISO (default: the council session)")
@@ -166,11 +179,13 @@ def build_parser() -> argparse.ArgumentParser:
     e.set_defaults(func=cmd_extract)
     v = sub.add_parser("verify", help="check that published outputs are unaltered and not stale")
     v.add_argument("--out", default=None, help="output directory (default: this clone's outputs/)")
+    v.add_argument("--lang", choices=LANGS, default="vi", help="language of the report (default vi)")
     v.set_defaults(func=cmd_verify)
     b = sub.add_parser("build", help="build briefings (HTML + PDF) and outputs/index.html")
     b.add_argument("--sector", action="append", help="build only this sector's briefing (repeatable); "
                    "default: the overview and every sector")
-    b.add_argument("--lang", action="append", choices=LANGS, help="language (repeatable; default vi)")
+    b.add_argument("--lang", action="append", choices=LANGS,
+                   help="language (repeatable; default vi); the first is also the report's and the index's")
     b.add_argument("--overview", action="store_true", help="with --sector: build the overview too")
     b.add_argument("--scenario", default=None, metavar="NAME",
                    help="build under a scenario of data/scenarios (e.g. low, high) into outputs/scenarios/NAME/")
@@ -194,10 +209,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except DataError as exc:
-        print(f"kg-metrics: bad input\n{exc}", file=sys.stderr)
+        _error(f"kg-metrics: bad input\n{exc}")
         return EXIT_BAD_INPUT
     except ParameterError as exc:
-        print(f"kg-metrics: bad parameter: {exc}", file=sys.stderr)
+        _error(f"kg-metrics: bad parameter: {exc}")
         return EXIT_BAD_INPUT
 
 

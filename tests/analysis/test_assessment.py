@@ -59,3 +59,12 @@ def test_sector_contributions_add_up_to_h1_grdp_growth(observations):
     # weights from H1 2023 value added; taxes are the residual, so the weights sum to 1
     assert c["weight"].sum() == pytest.approx(1.0)
     assert c["contribution_pp"].sum() == pytest.approx(6.84, abs=0.01)
+
+
+def test_sector_contributions_are_of_the_registrys_components(registry, observations):
+    # by default the GRDP components the observations were loaded with (indicators.csv's grdp_component)
+    c = sector_contributions(observations)
+    assert tuple(c["component"]) == registry.grdp_components
+    # given explicitly, two components weigh by their share of the two (13.897,96 and 7.151,09)
+    two = sector_contributions(observations, components=("va_agri", "va_industry"), area=registry.province)
+    assert two["weight"].tolist() == pytest.approx([13897.96 / 21049.05, 7151.09 / 21049.05])

@@ -1,11 +1,12 @@
-"""Backtest: each target against the 2024 outturn, derived H2 outturns and rounding, the July assessment compared."""
+"""Backtest: each target against the 2024 outturn, derived H2 outturns and rounding, the July assessment compared.
+
+The page that shows it: tests/report/test_sections_backtest.py."""
 from __future__ import annotations
 
 import math
 
 import pytest
 
-from kg_metrics.report.backtest import Backtest
 from kg_metrics.analysis.backtest import backtest, brier_score, published_half_unit, rounding_half_width
 from kg_metrics.data.observations import lookup
 
@@ -16,11 +17,6 @@ BAOPHAPLUAT = "https://baophapluat.vn/kien-giang-thu-nhap-binh-quan-dau-nguoi-da
 @pytest.fixture(scope="module")
 def bt(registry, observations):
     return backtest(registry, observations).set_index("target_id")
-
-
-@pytest.fixture(scope="module")
-def pages(registry, observations):
-    return {lang: Backtest(registry, observations, lang=lang) for lang in ("vi", "en")}
 
 
 def test_public_investment_is_missed(bt):
@@ -85,26 +81,3 @@ def test_brier_score(bt):
     b, k = brier_score(bt.reset_index())
     ps = bt["july_p_met"].dropna()
     assert k == 4 and b == pytest.approx(float(((ps - 1) ** 2).mean()))
-
-
-def test_page_vi(pages):
-    p = pages["vi"]
-    text = p.content().text
-    for s in ("## Đối chiếu: các mục tiêu năm 2024 so với kết quả thực hiện", "75,22%", "≥ 95%", "7,5%", "≥ 6,7%",
-              '<span class="status status-off_track verdict-missed">Không đạt</span>', "−19,78 điểm %", "−20,8%",
-              '<span class="status status-met verdict-met">Đạt</span>', "+0,80 điểm %", "+11,9%",
-              "news.laodong.vn", "baophapluat.vn", "(tính suy ra)", "Trong sai số làm tròn",
-              "4,6 − trên 2,57 = 2,03 triệu tấn (tính suy ra) so với mục tiêu ≥ 2,035 triệu tấn: thiếu 0,005 triệu tấn",
-              "±0,055 triệu tấn", "Chưa có số liệu</span>", "Kết quả: 15 chỉ tiêu đạt, 1 không đạt, 1 trong sai số "
-              "làm tròn, 6 chưa có số liệu thực hiện (tổng 23).", "Điểm Brier của 4 xác suất ước lượng tháng 7",
-              "tháng 7 chưa đánh giá được", "đúng như đánh giá"):
-        assert s in text, s
-    assert "7.5%" not in text and "75.22" not in text
-
-
-def test_page_en(pages):
-    p = pages["en"]
-    text = p.outturn_content().text + p.july_content().text
-    for s in ("75.22%", "≥ 95%", "7.5%", "≥ 6.7%", "Missed", "Within rounding", "No outturn</span>",
-              "−19.78 pp", "as assessed"):
-        assert s in text, s

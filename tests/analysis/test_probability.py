@@ -189,24 +189,9 @@ def test_no_fan_chart_without_a_probability(probs, observations):
         charts.fan_chart_data(probs["rice_fy2024"], observations)
 
 
-def test_overview_probability_section(registry, observations):
-    b = Briefing(registry, observations, lang="vi")
-    sec = b.probability_content()
-    for s in ("## Xác suất đạt mục tiêu", "100.000 lần", "hạt giống 20240718", "không tính các năm COVID-19 (2020, 2021)",
-              "Có xác suất cho 4/23 chỉ tiêu", '<td class="num">72%</td>', '<td class="num">81%</td>',
-              "chưa đủ số liệu các năm trước: 1 năm dùng được (2023), cần ít nhất 2",
-              "thiếu số liệu 6 tháng đầu năm 2024", '<span class="missing">không ước lượng</span>',
-              "không có năm nào trước đó có đủ số liệu 6 tháng đầu năm và cả năm (ngoài các năm COVID-19) — Tổng sản "
-              "lượng thủy sản khai thác và nuôi trồng, 6 tháng cuối năm 2024"):
-        assert s in sec.text, s
-    assert len(sec.figures) == 2  # the GRDP targets; tourism's fans are in its own briefing
-
-
 def test_sector_probability_per_target(registry):
     b = Briefing.load("tourism", "en")
     targets = b.targets_content().text
     assert "Probability of meeting the target (estimate)" in targets
     assert "H2 / H1 ratio in 2019, 2022, 2023; COVID-19 years 2020, 2021 left out" in targets
     assert "too little history: 1 usable year(s) (2019), at least 2 needed" in targets
-    sec = b.probability_content()
-    assert len(sec.figures) == 2 and "Probability of meeting it ≈ 81%" in sec.text

@@ -10,7 +10,7 @@ import pytest
 
 from kg_metrics.analysis.assessment import assess_targets, grdp_requirement, sector_contributions
 from kg_metrics.errors import DataError, ParameterError
-from kg_metrics.data.observations import load_observations
+from kg_metrics.data.observations import load_observations, lookup
 from kg_metrics.data.params import validate_parameters
 from kg_metrics.report.briefing import Briefing
 from kg_metrics.analysis.scenarios import apply_scenario, scenario_outcome
@@ -233,6 +233,7 @@ def test_h1_revision_replaces_the_figure_and_rederives(registry, observations, s
     assert len(obs) == len(observations)
     _, twice = apply_scenario(registry, obs, shipped["h1_revised"])  # idempotent
     pd.testing.assert_frame_equal(obs, twice)
+    assert lookup(obs, "grdp", "H1-2024", "growth_yoy_pct")["value"] == 5.86  # still knows its province
     a = assess_targets(registry, obs).set_index("target_id")
     assert a.loc["grdp_growth_fy2024", "required_h2_growth_pct"] == pytest.approx((6.7 - W1 * 5.86) / (1 - W1))
     oc = scenario_outcome(registry, observations, shipped["h1_revised"])
@@ -312,13 +313,6 @@ def test_bad_scenario_parameter(bad, match):
         validate_parameters(None, "vi", "", notebook="overview", scenario=bad)
 
 
-def test_a_scenario_overview_has_no_backtest_and_the_plain_one_has(registry, observations):
-    low = load_scenario("low", registry.data_dir, registry)
-    assert not Briefing(registry, observations, notebook="overview", scenario=low).backtest_content()
-    assert 'id="backtest"' in Briefing(registry, observations, notebook="overview").backtest_content().text
-    assert not Briefing(registry, observations, notebook="sector", sector="tourism").backtest_content()
-
-
 def test_an_empty_scenario_folder(data_copy):
     shutil.rmtree(data_copy / "scenarios")
     assert scenario_names(data_copy) == []
@@ -339,32 +333,7 @@ def test_scenario_briefing_is_labelled(low_briefings):
     assert vi.startswith("# Tổng quan")
 
 
-def test_scenario_section_vi(low_briefings):
-    text = low_briefings["vi"].scenario_content().text
-    for s in ("## Kịch bản low: giả định và kết quả", "data/scenarios/low.yml", "0,79%", "vccinews.com",
-              "Tăng trưởng GRDP cả năm 2024 theo kịch bản: **5,49%**", "0,4927 × 6,84% + 0,5073 × 4,17%",
-              "mục tiêu ≥ 6,7%: **không đạt**", "6 tháng đầu năm 2023", "-12,86%",
-              "derived from observations/tourism.csv", "≈8,566 triệu lượt khách",
-              '<span class="status status-off_track">Không đạt</span>', "thiếu số liệu 6 tháng cuối năm 2023"):
-        assert s in text, s
-    assert len(low_briefings["vi"].scenario_content().figures) == 1
-
-
-def test_scenario_section_en_uses_english_numbers(low_briefings):
-    text = low_briefings["en"].scenario_content().text
-    assert "GRDP growth in 2024 under the scenario: **5.49%**" in text and "target ≥ 6.7%: **missed**" in text
-    assert "5,49" not in text
-
-
-def test_sector_scenario_section_shows_its_targets_only(registry, shipped):
-    b = Briefing.load("tourism", "vi", scenario="low")
-    text = b.scenario_content().text
-    assert "Lượt khách du lịch" in text and "Sản lượng lúa" not in text and "GRDP" not in text
-    assert b.scenario_content().figures == []
-
-
-def test_plain_briefing_has_no_scenario_section(registry, observations):
-    assert not Briefing(registry, observations).scenario_content()
+# The scenario section itself (assumptions, outcome, banner): tests/report/test_sections_scenario.py.
 
 
 # --------------------------------------------------------------------------- explorer (no kernel)
@@ -385,7 +354,13 @@ def test_explorer_update_and_save(tmp_path, registry, observations):
         ex.update(va_mining=1.0)
     with pytest.raises(ValueError, match="outside"):
         ex.update(h1_weight=0.95)
-    assert "5,49" not in ex.result().text and "Kết quả theo các giá trị đang chọn" in ex.result().text
+    result = ex.result()
+    assert "5,49" not in result.text and "<h3>Kết quả theo các giá trị đang chọn</h3>" in result.text
+    assert len(result.figures) == 1 and "Hình 1." in result.text
+    mine = ex.scenario("mine")
+    assert mine.title_vi == "Kịch bản mine (từ trình khám phá, xuất phát từ baseline)"
+    assert mine.title_en == "Scenario mine (from the explorer, starting from baseline)"
+    assert mine.description_en == "Values chosen in the explorer; whatever was not changed is as in scenario baseline."
 
 
 def test_explorer_starting_from_a_scenario_keeps_its_sources(tmp_path, registry, observations, shipped):
@@ -416,6 +391,21 @@ def test_explorer_widgets_call_update(registry, observations):
     assert ex.outcome.components.set_index("component").loc["va_agri", "h2_growth_pct"] == 1.5
     ex.update(va_taxes=3.0)  # and update() moves the slider
     assert ex._widgets["va_taxes"].value == 3.0
+    headings = [w.value for w in box.children[0].children if type(w).__name__ == "HTML" and w.value]
+    assert headings == ["<b>GRDP: first half</b>", "<b>H2 growth of the sectors (%)</b>",
+                        "<b>H2 growth of the indicators (%)</b>"]
+    assert ex._widgets["h1_weight"].description == "Weight w₁ (H1 2023)"
+    assert ex._widgets["va_agri"].description == "Agriculture, forestry and fishery"
+
+
+def test_explorer_save_button_reports(tmp_path, registry, observations):
+    ex = Explorer(registry, observations, lang="vi")
+    ex.controls()
+    path = tmp_path / "mine.yml"
+    ex._on_save(str(path))  # what the Save button calls
+    assert ex._status.value == f"Đã lưu: {path}" and path.exists()
+    ex._on_save(str(path))
+    assert ex._status.value.startswith('<span class="missing">') and "exists; choose another name" in ex._status.value
 
 
 # --------------------------------------------------------------------------- notebooks (a kernel each)

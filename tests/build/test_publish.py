@@ -1,11 +1,8 @@
 """Publishing end to end: incremental rebuilds, SIGKILL at any stage, concurrent builds, the lock."""
 from __future__ import annotations
 
+import hashlib
 import json
-import os
-import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -14,7 +11,7 @@ from filelock import FileLock
 
 from kg_metrics.cli import EXIT_LOCKED, EXIT_OK
 
-from tests.conftest import DATA_DIR
+from tests.build.conftest import cli, mtimes, run
 
 pytestmark = pytest.mark.e2e
 
@@ -31,34 +28,6 @@ def snapshot(out: Path) -> dict[str, bytes]:
     return files
 
 
-def mtimes(out: Path) -> dict[str, int]:
-    return {str(p.relative_to(out)): p.lstat().st_mtime_ns for p in out.rglob("*") if p.is_file() or p.is_symlink()}
-
-
-def cli(data: Path, out: Path, *extra: str, env: dict | None = None, **kw) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "kg_metrics.cli", "--data-dir", str(data), "build", "--out", str(out), "--quiet",
-           *extra]
-    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, **(env or {})}, start_new_session=True, **kw)
-
-
-def run(data: Path, out: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    p = cli(data, out, *extra, env=env)
-    stdout, stderr = p.communicate(timeout=300)
-    return subprocess.CompletedProcess(p.args, p.returncode, stdout, stderr)
-
-
-@pytest.fixture
-def site(tmp_path):
-    """A data copy and a published build of the overview and two sectors."""
-    data = tmp_path / "data"
-    shutil.copytree(DATA_DIR, data)
-    out = tmp_path / "outputs"
-    r = run(data, out, "--sector", "tourism", "--sector", "culture_society", "--overview")
-    assert r.returncode == EXIT_OK, r.stderr
-    return data, out
-
-
 def built_in_last_run(out: Path, n: int) -> set[str]:
     lines = (out / "runs.jsonl").read_text(encoding="utf-8").splitlines()[-n:]
     return {json.loads(x)["briefing"] for x in lines if json.loads(x)["status"] == "built"}
@@ -68,7 +37,7 @@ def test_noop_rebuild_touches_nothing(site):
     data, out = site
     before = mtimes(out)
     r = run(data, out, "--sector", "tourism", "--sector", "culture_society", "--overview")
-    assert r.returncode == EXIT_OK and "0 built, 3 unchanged" in r.stdout  # the overview, 2 sectors
+    assert r.returncode == EXIT_OK and "0 đã tạo, 3 không đổi, 0 lỗi" in r.stdout  # the overview, 2 sectors
     after = mtimes(out)
     after.pop("runs.jsonl", None), before.pop("runs.jsonl", None)
     assert after == before
@@ -122,7 +91,6 @@ def test_two_builds_at_once_serialise_and_leave_a_consistent_set(site):
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     for key, entry in manifest["briefings"].items():
         for rel, sha in entry["outputs"].items():
-            import hashlib
             assert hashlib.sha256((out / rel).read_bytes()).hexdigest() == sha, rel
     assert len(list((out / ".releases").iterdir())) == 1
 
@@ -133,63 +101,3 @@ def test_a_second_build_refuses_when_told_not_to_wait(site):
         r = run(data, out, "--sector", "tourism", "--wait", "0")
     assert r.returncode == EXIT_LOCKED
     assert "another build is running" in r.stderr
-
-
-def test_verify_passes_after_a_build(site, capsys):
-    from kg_metrics.cli import main
-
-    _, out = site
-    assert main(["verify", "--out", str(out)]) == EXIT_OK
-    assert "verified" in capsys.readouterr().out
-
-
-def test_verify_fails_after_an_output_is_altered(site, capsys):
-    from kg_metrics.cli import EXIT_VERIFY_FAILED, main
-
-    _, out = site
-    pdf = out / "vi" / "culture_society.pdf"
-    pdf.write_bytes(pdf.read_bytes() + b"\n%tampered")
-    assert main(["verify", "--out", str(out)]) == EXIT_VERIFY_FAILED
-    assert "vi/culture_society: output vi/culture_society.pdf was altered after the build" in capsys.readouterr().out
-
-
-def test_verify_reports_stale_briefings_after_an_input_changes(site, capsys):
-    from kg_metrics.cli import EXIT_VERIFY_FAILED, main
-
-    data, out = site
-    f = data / "observations" / "tourism.csv"
-    f.write_text(f.read_text(encoding="utf-8").replace("Sở Du lịch", "Sở Du lịch.", 1), encoding="utf-8")
-    assert main(["verify", "--out", str(out)]) == EXIT_VERIFY_FAILED
-    report = capsys.readouterr().out
-    assert "vi/tourism: stale" in report and "tourism.csv" in report
-    assert "vi/overview: stale" in report
-    assert "vi/culture_society" not in report
-
-
-def test_a_briefing_that_no_longer_exists_is_removed_from_the_release(site, capsys):
-    """After an upgrade that drops a briefing (the backtest page became part of the overview), the
-    next build removes it: from the release, the manifest and verify's view; nothing else changes."""
-    from kg_metrics.build.pipeline import MANIFEST
-    from kg_metrics.cli import main
-
-    data, out = site
-    release = (out / "current").resolve()
-    manifest = json.loads((release / MANIFEST).read_text(encoding="utf-8"))
-    old = {"vi/backtest.html": b"<p>old page</p>", "vi/backtest.pdf": b"%PDF-old",
-           "notebooks/vi/backtest.ipynb": b"{}"}
-    for rel, content in old.items():
-        (release / rel).write_bytes(content)
-    manifest["briefings"]["vi/backtest"] = {"name": "backtest", "notebook": "backtest.ipynb", "lang": "vi",
-                                            "status": "built", "key": "x", "outputs": dict.fromkeys(old, "x")}
-    (release / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
-    assert main(["verify", "--out", str(out)]) != EXIT_OK  # its inputs are gone: stale
-
-    r = run(data, out, "--sector", "tourism", "--sector", "culture_society", "--overview")
-    assert r.returncode == EXIT_OK, r.stderr
-    assert "0 built, 3 unchanged" in r.stdout  # nothing else was rebuilt
-    assert not any((out / rel).exists() for rel in old)
-    assert "vi/backtest" not in json.loads((out / MANIFEST).read_text(encoding="utf-8"))["briefings"]
-    last = json.loads((out / "runs.jsonl").read_text(encoding="utf-8").splitlines()[-1])
-    assert (last["briefing"], last["status"]) == ("vi/backtest", "removed")
-    capsys.readouterr()
-    assert main(["verify", "--out", str(out)]) == EXIT_OK

@@ -17,7 +17,7 @@ import yaml
 
 from kg_metrics.data import extract as ex
 from kg_metrics.text.format import NumberParseError
-from kg_metrics.data.registry import COMPARATOR_WORDS, load_registry
+from kg_metrics.data.registry import load_registry
 from kg_metrics.data.resolution import NUMBER_TOKEN, load_resolution, numbers_in
 
 REPO = Path(__file__).resolve().parents[2]
@@ -285,16 +285,17 @@ def test_document_year():
         ex.document_year("Điều 1. Không có năm.")
 
 
-# --------------------------------------------------------------------------- tables live in one place
-def test_keyword_table_names_known_indicators():
+# --------------------------------------------------------------------------- the wording is data
+def test_lexicon_names_known_indicators_and_units():
     lex = ex.load_lexicon(DATA)
-    assert {ind for _, ind, _ in ex.INDICATOR_KEYWORDS} <= set(lex.indicators)
-    assert {m for _, _, m in ex.INDICATOR_KEYWORDS} <= {None, "level", "growth_yoy_pct"}
-    assert {u for u, _ in ex.UNIT_ALIASES.values()} <= set(lex.unit_base)
+    assert {ind for _, ind, _ in lex.keywords} <= set(lex.indicators)
+    assert {m for _, _, m in lex.keywords} <= {None, "level", "growth_yoy_pct"}
+    assert {u for _, u, _ in lex.phrases} <= set(lex.unit_base)
+    assert lex.comparators_after == ("trở lên",)
 
 
-def test_draft_comparators_are_the_registrys(draft):
-    assert all(COMPARATOR_WORDS[t] == c for t, c in zip(draft["comparator_text"], draft["comparator"]))
+def test_draft_comparators_are_the_registrys(draft, reg):
+    assert all(reg.comparator_words[t] == c for t, c in zip(draft["comparator_text"], draft["comparator"]))
 
 
 @pytest.mark.parametrize("ind, measure, period, tid", [

@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from kg_metrics.errors import DataError
-from kg_metrics.data.observations import check_observations, load_observations, lookup
+from kg_metrics.data.observations import (check_observations, grdp_components_of, load_observations, lookup,
+                                          province_of)
 from kg_metrics.data.registry import load_registry
 
 OBS_FILES = ["agriculture.csv", "economy.csv", "industry_trade.csv", "public_investment.csv", "tourism.csv"]
@@ -192,9 +193,34 @@ def test_check_observations_flags_h1_above_year():
         {"indicator": "grdp", "measure": "growth_yoy_pct", "period": "H1-2024", "area": "kien_giang", "value": 9.0},
         {"indicator": "grdp", "measure": "growth_yoy_pct", "period": "FY-2024", "area": "kien_giang", "value": 7.0},
     ])
-    warnings = check_observations(df)
+    warnings = check_observations(df, area="kien_giang")
     assert len(warnings) == 1   # growth rates are not levels: H1 growth above the year's is fine
     assert warnings[0].startswith("rice: H1 2024 (5) exceeds the full year (4.6)")
+    with pytest.raises(ValueError, match="province"):   # a frame not from load_observations: say whose figures
+        check_observations(df)
+    df.attrs["province"] = "kien_giang"
+    assert check_observations(df) == warnings
+
+
+def test_observations_record_the_registrys_province_and_components(registry, observations):
+    assert province_of(observations) == registry.province
+    assert grdp_components_of(observations) == registry.grdp_components
+    # kept by filtering, so the report's selections of the frame still know whose figures they are
+    assert province_of(observations[observations["indicator"] == "rice"]) == "kien_giang"
+    assert lookup(observations[observations["indicator"] == "grdp"], "grdp", "H1-2024", "growth_yoy_pct") is not None
+
+
+def test_an_area_is_one_of_the_catalogs(data_copy, csv_tools):
+    path = data_copy / "observations" / "agriculture.csv"
+    header, rows = csv_tools.read(path)
+    csv_tools.write(path, header, rows + [{**rows[0], "area": "rach_gia"}])
+    with pytest.raises(DataError, match="kien_giang, phu_quoc"):
+        load_observations(load_registry(data_copy))
+    cat = data_copy / "catalog.yml"
+    cat.write_text(cat.read_text(encoding="utf-8").replace("[kien_giang, phu_quoc]", "[kien_giang, phu_quoc, rach_gia]"),
+                   encoding="utf-8")
+    obs = load_observations(load_registry(data_copy))
+    assert lookup(obs, "rice", "H1-2024", area="rach_gia")["value"] == pytest.approx(2.57)
 
 
 # =========================================================================== bad input

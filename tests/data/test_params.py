@@ -10,8 +10,7 @@ from hypothesis import strategies as st
 
 import kg_metrics.data.params as params_mod
 from kg_metrics.errors import ParameterError
-from kg_metrics.data.params import (OVERVIEW_SECTOR, SECTOR_NOTEBOOK_SECTORS, sector_notebook_sectors,
-                               validate_parameters)
+from kg_metrics.data.params import SECTOR_NOTEBOOK_SECTORS, sector_notebook_sectors, validate_parameters
 
 BRIEFING_SECTORS = ["agriculture", "industry_trade", "tourism", "public_investment", "culture_society",
                     "defence_security", "admin_reform"]
@@ -20,7 +19,7 @@ BRIEFING_SECTORS = ["agriculture", "industry_trade", "tourism", "public_investme
 def test_sector_notebook_sectors_are_every_sector_but_the_overviews(registry):
     assert sector_notebook_sectors(registry) == BRIEFING_SECTORS
     assert SECTOR_NOTEBOOK_SECTORS(registry) == BRIEFING_SECTORS
-    assert OVERVIEW_SECTOR in registry.sector_ids and OVERVIEW_SECTOR not in BRIEFING_SECTORS
+    assert registry.overview_sector in registry.sector_ids and registry.overview_sector not in BRIEFING_SECTORS
 
 
 def test_valid_sector_parameters_are_returned_normalised():
@@ -58,6 +57,15 @@ def test_economy_is_the_overviews_not_a_sector_briefing():
     with pytest.raises(ParameterError, match="overview") as exc:
         validate_parameters("economy", "vi", "", "2024-07-18", notebook="sector")
     assert "tourism" in str(exc.value)
+
+
+def test_the_overviews_sector_is_the_catalogs(data_copy):
+    path = data_copy / "catalog.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("overview_sector: economy", "overview_sector: tourism"),
+                    encoding="utf-8")
+    with pytest.raises(ParameterError, match="overview"):
+        validate_parameters("tourism", "vi", str(data_copy), "2024-07-18", notebook="sector")
+    assert validate_parameters("economy", "vi", str(data_copy), "2024-07-18", notebook="sector")["sector"] == "economy"
 
 
 @pytest.mark.parametrize("kwargs, name", [

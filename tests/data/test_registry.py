@@ -12,7 +12,7 @@ import pytest
 
 from kg_metrics.errors import DataError
 from kg_metrics.text.format import parse_number
-from kg_metrics.data.registry import COMPARATORS, COMPARATOR_WORDS, load_registry, to_canonical
+from kg_metrics.data.registry import COMPARATORS, load_registry, to_canonical
 from kg_metrics.data.resolution import numbers_in
 
 TARGETS = "data/targets.csv"
@@ -79,7 +79,7 @@ def test_comparators_match_their_wording(registry):
     for t in registry.targets.itertuples():
         assert t.comparator in COMPARATORS
         assert t.comparator_text in t.quote, t.target_id
-        assert COMPARATOR_WORDS[t.comparator_text] == t.comparator, t.target_id
+        assert registry.comparator_words[t.comparator_text] == t.comparator, t.target_id
 
 
 @pytest.mark.parametrize("target_id, comparator, wording", [
@@ -95,7 +95,7 @@ def test_comparators_match_their_wording(registry):
 def test_comparator_wording_means_what_vietnamese_says(registry, target_id, comparator, wording):
     t = registry.targets.set_index("target_id").loc[target_id]
     assert (t["comparator"], t["comparator_text"]) == (comparator, wording)
-    assert COMPARATOR_WORDS[wording] == comparator
+    assert registry.comparator_words[wording] == comparator
 
 
 def test_h2_targets_do_not_exceed_year_targets(registry):
@@ -147,6 +147,81 @@ def test_tasks_for_a_sector(registry):
 def test_catalog_is_read(registry):
     assert registry.catalog.decimal_convention == "vi"
     assert registry.catalog.resolution_date == "2024-07-18"
+
+
+# =========================================================================== domain facts (data, not code)
+def test_domain_facts_come_from_the_data(registry):
+    assert registry.grdp_components == ("va_agri", "va_industry", "va_services", "va_taxes")  # grdp_component 1…4
+    assert registry.overview_sector == "economy" and registry.province == "kien_giang"
+    assert registry.areas == ("kien_giang", "phu_quoc")
+    assert registry.briefing_sectors == [s for s in registry.sector_ids if s != "economy"]
+
+
+@pytest.mark.parametrize("indicator, lang, short", [
+    ("grdp", "vi", "GRDP"),
+    ("rice", "vi", "Sản lượng lúa"),
+    ("intl_tourists", "vi", "Khách quốc tế"),
+    ("intl_tourists", "en", "International arrivals"),
+    ("va_agri", "vi", "Nông, lâm nghiệp và thủy sản"),   # the components' names in charts and tables
+    ("va_taxes", "en", "Product taxes less subsidies"),
+])
+def test_short_names(registry, indicator, lang, short):
+    assert registry.short_name(indicator, lang) == short
+
+
+def test_every_indicator_has_short_names_no_longer_than_its_names(registry):
+    for r in registry.indicators.itertuples():
+        for lang in ("vi", "en"):
+            assert 0 < len(getattr(r, f"short_name_{lang}")) <= len(getattr(r, f"name_{lang}")), r.indicator
+
+
+def test_the_components_order_is_the_datas(data_copy, csv_tools):
+    path = data_copy / "indicators.csv"
+    csv_tools.set(path, csv_tools.row_of(path, "indicator", "va_agri"), grdp_component="4")
+    csv_tools.set(path, csv_tools.row_of(path, "indicator", "va_taxes"), grdp_component="1")
+    assert load_registry(data_copy).grdp_components == ("va_taxes", "va_industry", "va_services", "va_agri")
+
+
+def test_the_overview_sector_and_province_are_the_catalogs(data_copy):
+    path = data_copy / "catalog.yml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("overview_sector: economy", "overview_sector: tourism")
+    text = text.replace("province: kien_giang ", "province: phu_quoc ")
+    path.write_text(text, encoding="utf-8")
+    reg = load_registry(data_copy)
+    assert (reg.overview_sector, reg.province) == ("tourism", "phu_quoc")
+    assert "tourism" not in reg.briefing_sectors and "economy" in reg.briefing_sectors
+
+
+@pytest.mark.parametrize("indicator, fields, field, contains", [
+    ("va_agri", {"grdp_component": "x"}, "grdp_component", "component's position"),
+    ("va_agri", {"grdp_component": "0"}, "grdp_component", "greater than or equal to 1"),
+    ("va_agri", {"grdp_component": "2"}, "grdp_component", "1, 2, … once each"),   # two components at 2
+    ("va_taxes", {"grdp_component": "7"}, "grdp_component", "1, 2, … once each"),  # a gap
+    ("va_agri", {"additive": "false"}, "additive", "must be additive"),
+    ("va_agri", {"unit": "m_usd"}, "unit", "like the others"),
+    ("rice", {"short_name_vi": ""}, "short_name_vi", "at least 1 character"),
+])
+def test_bad_domain_columns_of_indicators_csv(data_copy, csv_tools, problem, indicator, fields, field, contains):
+    path = data_copy / "indicators.csv"
+    row = csv_tools.row_of(path, "indicator", indicator)
+    csv_tools.set(path, row, **fields)
+    problem(_load_error(data_copy), "data/indicators.csv", field=field, contains=contains)
+
+
+@pytest.mark.parametrize("old, new, field, contains", [
+    ("overview_sector: economy", "overview_sector: growth", "overview_sector", "not a sector"),
+    ("overview_sector: economy", "overview_sector: Economy", "overview_sector", "lower-case identifier"),
+    ("province: kien_giang ", "province: an_giang ", None, "not one of the areas"),
+    ("areas: [kien_giang, phu_quoc]", "areas: [kien_giang, kien_giang]", "areas", "twice"),
+    ("areas: [kien_giang, phu_quoc]", "areas: []", "areas", "at least 1 item"),
+])
+def test_bad_domain_entries_of_catalog_yml(data_copy, problem, old, new, field, contains):
+    path = data_copy / "catalog.yml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    problem(_load_error(data_copy), "data/catalog.yml", field=field, contains=contains)
 
 
 @pytest.mark.parametrize("value, unit, to_unit, expected", [

@@ -11,6 +11,8 @@ from matplotlib.font_manager import FontProperties, findfont
 
 from kg_metrics.report import charts
 from kg_metrics.analysis.assessment import assess_targets, sector_contributions
+from kg_metrics.analysis.scenarios import scenario_outcome
+from kg_metrics.text.catalog import catalog
 
 
 @pytest.fixture(scope="module")
@@ -182,3 +184,23 @@ def test_contributions_chart_without_data_shows_nothing_as_zero(observations):
 def test_unknown_language_is_refused(registry, observations, assessed_vi):
     with pytest.raises(ValueError, match="unknown language"):
         charts.target_chart(_row(assessed_vi, "rice_fy2024"), registry, observations, "fr")
+
+
+@pytest.mark.parametrize("lang, legend, axis, agri, h1_pp", [
+    ("vi", ["6 tháng đầu năm 2024 (thực hiện)", "6 tháng cuối năm 2024 (kịch bản)", "Cả năm 2024 (kịch bản)"],
+     "Đóng góp vào tăng trưởng GRDP (điểm phần trăm)", "Nông, lâm nghiệp và thủy sản", "+0,95 điểm %"),
+    ("en", ["H1 2024 (actual)", "H2 2024 (scenario)", "Year 2024 (scenario)"],
+     "Contribution to GRDP growth (percentage points)", "Agriculture, forestry and fishery", "+0.95 pp"),
+])
+def test_scenario_contributions_chart_labels(lang, legend, axis, agri, h1_pp, registry, observations):
+    oc = scenario_outcome(registry, observations)
+    fig = charts.scenario_contributions_chart(oc.components, oc.year, lang)
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == legend
+    assert fig.axes[0].get_xlabel() == axis and fig.axes[0].get_yticklabels()[0].get_text() == agri
+    assert h1_pp in _texts(fig)
+    _png(fig)
+
+
+def test_chart_texts_are_the_catalogs():
+    assert charts._L("en")["fan_p"] == catalog("en")["chart.fan_p"] == "Probability of meeting it ≈ {p}"
+    assert charts._L("vi")["target_tick"] == "{y}\n(mục tiêu)"

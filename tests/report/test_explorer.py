@@ -79,7 +79,8 @@ def test_headless_run_updates_and_saves_a_round_tripping_scenario(tmp_path, regi
     text = "\n".join(o["data"].get("text/markdown", "") + o["data"].get("text/html", "")
                      for o in outputs if "data" in o)
     g = format_pct(expected.grdp_annual_growth_pct, "vi")
-    assert f"Tăng trưởng GRDP cả năm 2024 theo kịch bản: **{g}**" in text
+    assert f"Tăng trưởng GRDP cả năm 2024 theo kịch bản: <strong>{g}</strong>" in text
+    assert "<h3>Kết quả theo các giá trị đang chọn</h3>" in text
     assert "0,5000 × 6,50%" in text and "1,50%<br>" in text
     assert any("image/png" in o.get("data", {}) for o in outputs)
 

@@ -8,7 +8,7 @@ import pandas as pd
 
 from kg_metrics.arithmetic import growth
 from kg_metrics.text.format import format_pct, format_quantity
-from kg_metrics.data.observations import lookup
+from kg_metrics.data.observations import grdp_components_of, lookup, province_of
 from kg_metrics.data.periods import parse_period, period_label
 from kg_metrics.data.registry import RESOLUTION_AS_OF, Registry
 from kg_metrics.arithmetic.status import STATUS_LABELS, THRESHOLDS, Thresholds, target_status
@@ -33,10 +33,14 @@ def _or_nan(x: float | None) -> float:
 
 
 def h2_share_history(obs: pd.DataFrame, indicator: str, before_year: int,
-                     thresholds: Thresholds = THRESHOLDS) -> dict[int, float]:
-    """H2 share (%) of each earlier year with both an H1 and a full-year level, COVID years left out."""
+                     thresholds: Thresholds = THRESHOLDS, area: str | None = None) -> dict[int, float]:
+    """H2 share (%) of each earlier year with both an H1 and a full-year level, COVID years left out.
+
+    ``area``: default the province recorded with ``obs``.
+    """
     out = {}
-    lv = obs[(obs["indicator"] == indicator) & (obs["measure"] == "level") & (obs["area"] == "kien_giang")]
+    lv = obs[(obs["indicator"] == indicator) & (obs["measure"] == "level")
+             & (obs["area"] == (area or province_of(obs)))]
     by = dict(zip(lv["period"], lv["value"]))
     for p, fy in by.items():
         if not p.startswith("FY-"):
@@ -73,7 +77,7 @@ def _assess_one(t: dict, reg: Registry, obs: pd.DataFrame, as_of: str, lang: str
     fy_target = float(fy_t.iloc[0]) if len(fy_t) else None
 
     def get(p: str, m: str = "level", indicator: str = ind) -> pd.Series | None:
-        return lookup(obs, indicator, p, m, as_of=as_of)
+        return lookup(obs, indicator, p, m, area=reg.province, as_of=as_of)
 
     h1_row = get(f"H1-{y}")
     reported_h1 = _val(h1_row)
@@ -93,7 +97,7 @@ def _assess_one(t: dict, reg: Registry, obs: pd.DataFrame, as_of: str, lang: str
         base_h1=_or_nan(base_h1), base_fy=_or_nan(base_fy), base_h2=_or_nan(base_h2), h1_growth_pct=_or_nan(pace),
         h1_weight=float("nan"), required_h2_level=float("nan"), required_h2_growth_pct=float("nan"),
         implied_h1=float("nan"), implied_h1_gap_pct=float("nan"), h2_share_target_pct=float("nan"),
-        h2_share_hist=h2_share_history(obs, ind, y, th) if measure == "level" else {},
+        h2_share_hist=h2_share_history(obs, ind, y, th, reg.province) if measure == "level" else {},
         outturn=float("nan"), outturn_derived=False, as_of=as_of,
     )
     missing: list[str] = []
@@ -212,9 +216,9 @@ def grdp_requirement(reg: Registry, obs: pd.DataFrame, year: int = 2024, as_of: 
     """
     t = reg.targets[(reg.targets["indicator"] == "grdp") & (reg.targets["period"] == f"FY-{year}")].iloc[0]
     h2 = reg.targets[(reg.targets["indicator"] == "grdp") & (reg.targets["period"] == f"H2-{year}")]
-    g1 = lookup(obs, "grdp", f"H1-{year}", "growth_yoy_pct", as_of=as_of)
-    b1 = lookup(obs, "grdp", f"H1-{year - 1}", as_of=as_of)
-    bf = lookup(obs, "grdp", f"FY-{year - 1}", as_of=as_of)
+    g1 = lookup(obs, "grdp", f"H1-{year}", "growth_yoy_pct", area=reg.province, as_of=as_of)
+    b1 = lookup(obs, "grdp", f"H1-{year - 1}", area=reg.province, as_of=as_of)
+    bf = lookup(obs, "grdp", f"FY-{year - 1}", area=reg.province, as_of=as_of)
     if g1 is None or b1 is None or bf is None:
         return {"required_h2_growth_pct": None, "target_growth_pct": float(t["value"])}
     w1_data = growth.h1_weight(b1["value"], bf["value"])
@@ -231,16 +235,17 @@ def grdp_requirement(reg: Registry, obs: pd.DataFrame, year: int = 2024, as_of: 
 
 
 def sector_contributions(obs: pd.DataFrame, year: int = 2024, half: str = "H1", as_of: str = RESOLUTION_AS_OF,
-                         components: tuple[str, ...] = ("va_agri", "va_industry", "va_services", "va_taxes"),
-                         ) -> pd.DataFrame:
+                         components: tuple[str, ...] | None = None, area: str | None = None) -> pd.DataFrame:
     """Contribution (pp) of each GRDP component to growth in ``half`` of ``year``.
 
     Weights are the components' levels in the same half of the year before, at 2010 prices.
+    ``components`` (default: the registry's ``grdp_components``) and ``area`` (default: the province)
+    default to those recorded with ``obs`` by :func:`kg_metrics.data.observations.load_observations`.
     """
     rows = []
-    for c in components:
-        base = lookup(obs, c, f"{half}-{year - 1}", as_of=as_of)
-        g = lookup(obs, c, f"{half}-{year}", "growth_yoy_pct", as_of=as_of)
+    for c in components or grdp_components_of(obs):
+        base = lookup(obs, c, f"{half}-{year - 1}", area=area, as_of=as_of)
+        g = lookup(obs, c, f"{half}-{year}", "growth_yoy_pct", area=area, as_of=as_of)
         rows.append({"component": c, "base_level_bn_vnd": _val(base), "growth_pct": _val(g),
                      "base_status": None if base is None else base["status"]})
     df = pd.DataFrame(rows)

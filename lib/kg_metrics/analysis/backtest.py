@@ -25,7 +25,8 @@ from kg_metrics.analysis.assessment import RESOLUTION_AS_OF, assess_targets
 from kg_metrics.data.observations import lookup
 from kg_metrics.data.periods import parse_period
 from kg_metrics.analysis.probability import target_probabilities
-from kg_metrics.data.registry import Registry, load_yaml
+from kg_metrics.data.registry import Registry
+from kg_metrics.data.validation import load_yaml
 from kg_metrics.arithmetic.status import meets
 
 #: The "as of" date that lets every 2024 outturn count (after the year and after the data's vintage).
@@ -85,7 +86,7 @@ def rounding_half_width(obs: pd.DataFrame, row: pd.Series | dict, reg: Registry,
     inputs = []
     for key in item["inputs"]:
         ind, m, p = key.split("/")
-        r = lookup(obs, ind, p, m)
+        r = lookup(obs, ind, p, m, area=reg.province)
         if r is None:
             return float("nan")
         inputs.append(r)

@@ -31,7 +31,7 @@ import pandas as pd
 
 from kg_metrics.arithmetic import growth
 from kg_metrics.analysis.assessment import RESOLUTION_AS_OF
-from kg_metrics.data.observations import lookup
+from kg_metrics.data.observations import lookup, province_of
 from kg_metrics.data.periods import parse_period
 from kg_metrics.data.registry import Registry
 from kg_metrics.arithmetic.status import THRESHOLDS, Thresholds
@@ -153,10 +153,12 @@ def indicator_rng(seed: int, indicator: str) -> np.random.Generator:
 
 # =========================================================================== history
 def h2_h1_ratios(obs: pd.DataFrame, indicator: str, before_year: int, as_of: str = RESOLUTION_AS_OF,
-                 thresholds: Thresholds = THRESHOLDS) -> tuple[dict[int, float], list[int]]:
+                 thresholds: Thresholds = THRESHOLDS, area: str | None = None
+                 ) -> tuple[dict[int, float], list[int]]:
     """H2 / H1 of each year before ``before_year`` with an H1 and a full-year level; COVID years left out.
 
-    Returns ({year: ratio}, [COVID years that had the figures but were left out]).
+    Returns ({year: ratio}, [COVID years that had the figures but were left out]). ``area``: default
+    the province recorded with ``obs``.
 
     Examples
     --------
@@ -166,7 +168,8 @@ def h2_h1_ratios(obs: pd.DataFrame, indicator: str, before_year: int, as_of: str
     >>> {y: round(v, 4) for y, v in r.items()}, left_out
     ({2019: 0.9761, 2022: 1.1687, 2023: 0.7172}, [2020, 2021])
     """
-    lv = obs[(obs["indicator"] == indicator) & (obs["measure"] == "level") & (obs["area"] == "kien_giang")]
+    lv = obs[(obs["indicator"] == indicator) & (obs["measure"] == "level")
+             & (obs["area"] == (area or province_of(obs)))]
     by = {p: float(v) for p, v in zip(lv["period"], lv["value"]) if parse_period(p).end.isoformat() <= as_of}
     out, left_out = {}, []
     for p, fy in by.items():
@@ -184,8 +187,11 @@ def h2_h1_ratios(obs: pd.DataFrame, indicator: str, before_year: int, as_of: str
 
 
 def fy_h1_growth_gaps(obs: pd.DataFrame, indicator: str, before_year: int, as_of: str = RESOLUTION_AS_OF,
-                      thresholds: Thresholds = THRESHOLDS) -> tuple[dict[int, float], list[int]]:
+                      thresholds: Thresholds = THRESHOLDS, area: str | None = None
+                      ) -> tuple[dict[int, float], list[int]]:
     """Full-year growth − H1 growth (pp) of each year before ``before_year`` with both published; COVID left out.
+
+    ``area``: default the province recorded with ``obs``.
 
     Examples
     --------
@@ -195,7 +201,8 @@ def fy_h1_growth_gaps(obs: pd.DataFrame, indicator: str, before_year: int, as_of
     >>> {y: round(v, 2) for y, v in g.items()}, left_out
     ({2022: 3.28, 2023: 0.42}, [2020, 2021])
     """
-    gr = obs[(obs["indicator"] == indicator) & (obs["measure"] == "growth_yoy_pct") & (obs["area"] == "kien_giang")]
+    gr = obs[(obs["indicator"] == indicator) & (obs["measure"] == "growth_yoy_pct")
+             & (obs["area"] == (area or province_of(obs)))]
     by = {p: float(v) for p, v in zip(gr["period"], gr["value"]) if parse_period(p).end.isoformat() <= as_of}
     out, left_out = {}, []
     for p, fy in by.items():
@@ -254,7 +261,7 @@ def _one(t: dict, reg: Registry, obs: pd.DataFrame, as_of: str, n_draws: int, se
                      "pct" if measure == "growth_yoy_pct" else t["indicator_unit"])
 
     def get(p: str, m: str = "level") -> pd.Series | None:
-        return lookup(obs, ind, p, m, as_of=as_of)
+        return lookup(obs, ind, p, m, area=reg.province, as_of=as_of)
 
     done = get(f"FY-{y}", measure) is not None
     if done:
@@ -263,7 +270,7 @@ def _one(t: dict, reg: Registry, obs: pd.DataFrame, as_of: str, n_draws: int, se
     if measure == "growth_yoy_pct":
         pr.method = "fy_h1_growth_gap"
         g1 = get(f"H1-{y}", "growth_yoy_pct")
-        pr.history, pr.excluded_years = fy_h1_growth_gaps(obs, ind, y, as_of, th)
+        pr.history, pr.excluded_years = fy_h1_growth_gaps(obs, ind, y, as_of, th, reg.province)
         if g1 is None:
             pr.reason = "no_h1_growth"
             return pr
@@ -290,7 +297,7 @@ def _one(t: dict, reg: Registry, obs: pd.DataFrame, as_of: str, n_draws: int, se
         if not additive:
             pr.reason = "not_additive"
             return pr
-        ratios, pr.excluded_years = h2_h1_ratios(obs, ind, y, as_of, th)
+        ratios, pr.excluded_years = h2_h1_ratios(obs, ind, y, as_of, th, reg.province)
         pr.history = ratios
         h1 = get(f"H1-{y}")
         if h1 is None:

@@ -5,8 +5,8 @@ A scenario file ``data/scenarios/<name>.yml`` (format: ``data/scenarios/README.m
 - ``h1_weight``: w₁, the H1 share of the base year's GRDP, instead of the data's (fraction);
 - ``h1_revisions``: revised H1 figures of the target year (``growth_yoy_pct`` in %, or ``level`` in the
   indicator's unit), e.g. a revised H1 GRDP growth;
-- ``sectors``: the H2 year-on-year growth (%) of each GRDP component (``va_agri``, ``va_industry``,
-  ``va_services``, ``va_taxes``);
+- ``sectors``: the H2 year-on-year growth (%) of each GRDP component (the indicators with a
+  ``grdp_component`` in ``indicators.csv``: ``reg.grdp_components``);
 - ``indicators``: the H2 year-on-year growth (%) of an additive indicator with a level target
   (``rice``, ``fishery``, ``ipv``, ``retail``, ``exports``, ``tourists``, ``intl_tourists`` …).
 
@@ -41,9 +41,10 @@ import pandas as pd
 from kg_metrics.arithmetic import growth
 from kg_metrics.analysis.assessment import RESOLUTION_AS_OF
 from kg_metrics.data.observations import derive, lookup
+from kg_metrics.data.periods import parse_period
 from kg_metrics.data.registry import Registry
 from kg_metrics.arithmetic.status import meets
-from kg_metrics.data.scenario_files import COMPONENTS, SCENARIO_DIR, Scenario, baseline_scenario
+from kg_metrics.data.scenario_files import SCENARIO_DIR, Scenario, baseline_scenario
 
 
 # =========================================================================== applying
@@ -99,13 +100,13 @@ def apply_scenario(reg: Registry, obs: pd.DataFrame, scenario: Scenario | None,
             after.append((key, fields))
             continue
         mask = ((base["indicator"] == ind) & (base["measure"] == rev.measure) & (base["period"] == key[2])
-                & (base["area"] == "kien_giang"))
+                & (base["area"] == reg.province))
         if mask.any():
             for k, v in fields.items():
                 base.loc[mask, k] = v
         else:
             unit = "pct" if rev.measure != "level" else reg.indicators.set_index("indicator").loc[ind, "unit"]
-            row = dict(indicator=ind, measure=rev.measure, period=key[2], area="kien_giang", unit=unit,
+            row = dict(indicator=ind, measure=rev.measure, period=key[2], area=reg.province, unit=unit,
                        file=f"{SCENARIO_DIR}/{scenario.name}.yml", row=0, **fields)
             base = pd.concat([base, pd.DataFrame([row])], ignore_index=True)
     out = derive(base.reset_index(drop=True), reg, present).reset_index(drop=True)
@@ -171,8 +172,8 @@ def h1_pace(obs: pd.DataFrame, indicator: str, year: int, as_of: str = RESOLUTIO
     >>> from kg_metrics.data.observations import load_observations
     >>> from kg_metrics.data.scenario_files import load_scenario
     >>> obs = load_observations(load_registry())
-    >>> h1_pace(obs, "va_agri", 2024), round(h1_pace(obs, "rice", 2024), 2)
-    (2.46, 2.8)
+    >>> h1_pace(obs, "grdp", 2024), round(h1_pace(obs, "rice", 2024), 2)
+    (6.84, 2.8)
     """
     return _pace(lambda ind, p, m="level": lookup(obs, ind, p, m, as_of=as_of), indicator, year)
 
@@ -185,11 +186,9 @@ def _pace(get, indicator: str, year: int) -> float | None:
     return growth.growth_pct(h1, b1) if h1 is not None and b1 else None
 
 
-def _getter(obs: pd.DataFrame, as_of: str):
-    """A fast :func:`kg_metrics.data.observations.lookup` over ``obs`` (Kiên Giang, periods ending by ``as_of``)."""
-    from kg_metrics.data.periods import parse_period
-
-    kg = obs[obs["area"] == "kien_giang"]
+def _getter(obs: pd.DataFrame, as_of: str, area: str):
+    """A fast :func:`kg_metrics.data.observations.lookup` over ``obs`` (``area``, periods ending by ``as_of``)."""
+    kg = obs[obs["area"] == area]
     index: dict[tuple[str, str, str], pd.Series] = {}
     for i, (ind, m, p) in enumerate(zip(kg["indicator"], kg["measure"], kg["period"])):
         if (ind, m, p) not in index and parse_period(p).end.isoformat() <= as_of:
@@ -240,7 +239,7 @@ def scenario_outcome(reg: Registry, obs: pd.DataFrame, scenario: Scenario | None
     y = resolution_year(reg)
     b = y - 1
 
-    get = _getter(obs2, as_of)
+    get = _getter(obs2, as_of, reg.province)
     h1b, fyb = _v(get("grdp", f"H1-{b}")), _v(get("grdp", f"FY-{b}"))
     w1_data = growth.h1_weight(h1b, fyb) if h1b is not None and fyb else None
     w1 = scenario.h1_weight.h1_weight if scenario.h1_weight is not None else w1_data
@@ -249,7 +248,7 @@ def scenario_outcome(reg: Registry, obs: pd.DataFrame, scenario: Scenario | None
 
     # components: H1 contributions (weights H1-b) and H2 contributions (weights H2-b, else H1-b)
     rows = []
-    for c in COMPONENTS:
+    for c in reg.grdp_components:
         base_row = get(c, f"H1-{b}")
         rows.append(dict(component=c, h1_base_bn_vnd=_v(base_row), fy_base_bn_vnd=_v(get(c, f"FY-{b}")),
                          base_status="" if base_row is None else base_row["status"],

@@ -21,20 +21,26 @@ from kg_metrics import paths
 from kg_metrics.build.provenance import file_sha256
 
 #: catalog.yml entries every briefing reads (the observations folder is handled per sector).
-SHARED_ENTRIES = ("resolution", "sectors", "units", "indicators", "targets", "task_paragraphs", "derivations")
+SHARED_ENTRIES = ("resolution", "sectors", "units", "indicators", "targets", "task_paragraphs", "derivations", "lexicon")
+
+
+#: libyaml's parser where PyYAML was built with it: the catalog is read once per briefing of a build.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def read_catalog(data_dir: Path) -> dict:
     """The catalog as plain YAML, without validation (the full load validates it)."""
-    return yaml.safe_load((Path(data_dir) / "catalog.yml").read_text(encoding="utf-8"))
+    return yaml.load((Path(data_dir) / "catalog.yml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)
 
 
-def sector_ids(data_dir: Path) -> list[str]:
-    """Sector ids in briefing order, read with the csv module (cheap; the full load validates them)."""
+def briefing_sectors(data_dir: Path) -> list[str]:
+    """The sectors that get a sector briefing, in order: every sector of sectors.csv but catalog.yml's
+    ``overview_sector``. Read with the csv module (cheap; the full load validates them), like
+    :attr:`kg_metrics.data.registry.Registry.briefing_sectors`."""
     cat = read_catalog(data_dir)
     with open(Path(data_dir) / cat["sectors"], encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    return [r["sector"] for r in sorted(rows, key=lambda r: int(r["order"]))]
+    return [r["sector"] for r in sorted(rows, key=lambda r: int(r["order"])) if r["sector"] != cat["overview_sector"]]
 
 
 def data_inputs(data_dir: Path, sector: str | None) -> list[Path]:
@@ -73,10 +79,16 @@ def environment_fingerprint() -> str:
 
 
 def _rel(p: Path) -> str:
+    return _relative(str(p), str(paths.REPO_ROOT))
+
+
+@lru_cache(maxsize=4096)
+def _relative(path: str, root: str) -> str:
+    # Every briefing of a build names the same code files: resolve each once.
     try:
-        return str(p.resolve().relative_to(paths.REPO_ROOT))
+        return str(Path(path).resolve().relative_to(root))
     except ValueError:
-        return str(p)
+        return path
 
 
 @lru_cache(maxsize=4096)
@@ -95,12 +107,14 @@ def file_hashes(paths: list[Path]) -> dict[str, str]:
 
 
 def job_inputs(notebook: str, parameters: dict, data_dir: Path, sector: str | None,
-               extra_files: list[Path] | None = None) -> dict:
+               extra_files: list[Path] | None = None, code_files: list[Path] | None = None) -> dict:
     """Every input of one briefing with its hash: files, parameters and the environment.
 
     ``extra_files``: further files it reads, e.g. a scenario file for a scenario briefing.
+    ``code_files``: :func:`code_inputs`, when the caller has listed them once for many briefings.
     """
-    files = data_inputs(data_dir, sector) + code_inputs() + [paths.NOTEBOOKS_DIR / notebook] + list(extra_files or [])
+    code = code_inputs() if code_files is None else code_files
+    files = data_inputs(data_dir, sector) + code + [paths.NOTEBOOKS_DIR / notebook] + list(extra_files or [])
     return {"files": file_hashes(files),
             "parameters": json.dumps(parameters, sort_keys=True, ensure_ascii=False),
             "environment": environment_fingerprint()}

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import subprocess
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
 from kg_metrics import paths
+
 #: Packages whose versions are stamped on every briefing.
 STAMPED_PACKAGES = ("kg_metrics", "pandas", "matplotlib", "papermill", "nbconvert", "nbclient", "ipykernel",
                     "weasyprint", "babel", "pydantic")
@@ -58,59 +58,17 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
-def verify(out_dir: Path) -> list[str]:
-    """Problems with a published set: outputs altered or missing since the build, or stale because an
-    input (data, code, notebook, parameters, package versions) changed. Empty list: all verified.
-    """
-    import json
-
-    from kg_metrics.build.keys import environment_fingerprint, job_inputs, key_of
-
-    out = Path(out_dir)
-    manifest_path = out / "manifest.json"
-    if not manifest_path.exists():
-        return [f"{manifest_path}: no manifest; nothing has been built here"]
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    problems = []
-    for key, entry in sorted(manifest.get("briefings", {}).items()):
-        for rel, sha in entry.get("outputs", {}).items():
-            p = out / rel
-            if not p.exists():
-                problems.append(f"{key}: output {rel} is missing")
-            elif file_sha256(p) != sha:
-                problems.append(f"{key}: output {rel} was altered after the build")
-        if entry.get("status") != "built":
-            problems.append(f"{key}: the last build failed: {entry.get('error', '').splitlines()[:1]}")
-            continue
-        params = entry.get("parameters", {})
-        data = Path(params.get("data_dir") or paths.default_data_dir())
-        recorded = entry.get("inputs", {})
-        try:
-            from kg_metrics.build.pipeline import WHOLE_DATA_BRIEFINGS
-            from kg_metrics.data.scenario_files import scenario_files
-
-            extra = scenario_files(data, params["scenario"]) if params.get("scenario") else []
-            now = job_inputs(entry["notebook"], params, data,
-                             None if entry["name"] in WHOLE_DATA_BRIEFINGS else entry["name"], extra)
-        except (OSError, KeyError, ValueError) as exc:  # ParameterError is a ValueError
-            problems.append(f"{key}: inputs cannot be read: {exc}")
-            continue
-        if key_of(now) != entry.get("key"):
-            changed = sorted(set(now["files"]) ^ set(recorded.get("files", {}))
-                             | {f for f in now["files"] if recorded.get("files", {}).get(f) not in (None, now["files"][f])})
-            if now["environment"] != recorded.get("environment"):
-                changed.append("installed package versions")
-            problems.append(f"{key}: stale, inputs changed since the build: {', '.join(changed) or 'parameters'}")
-    index = manifest.get("index", {})
-    for rel, sha in index.get("outputs", {}).items():
-        p = out / rel
-        if not p.exists() or file_sha256(p) != sha:
-            problems.append(f"index: {rel} was altered or removed after the build")
-    files = index.get("inputs", {}).get("files", {})
-    for rel, sha in files.items():
-        p = Path(rel) if Path(rel).is_absolute() else paths.REPO_ROOT / rel
-        if not p.exists() or file_sha256(p) != sha:
-            problems.append(f"index: stale, {rel} changed since the build")
-    if index.get("inputs", {}).get("environment") not in (None, environment_fingerprint()):
-        problems.append("index: stale, installed package versions changed since the build")
-    return problems
+def stamp(reg, as_of: str) -> dict:
+    """Provenance shared by every briefing of one build (and its index): code, data, time, versions."""
+    sha, dirty = git_commit()
+    return {
+        "commit": sha + (" (uncommitted changes)" if dirty else ""),
+        "data_checksum": tree_sha256(reg.data_dir),
+        "build_time": now_iso(),
+        "versions": package_versions(),
+        "vintage": reg.catalog.vintage,
+        "resolution_date": reg.catalog.resolution_date,
+        "resolution_vi": reg.catalog.resolution_title_vi,
+        "resolution_en": reg.catalog.resolution_title_en,
+        "as_of": as_of,
+    }

@@ -12,14 +12,14 @@ The pipeline, one step per section below:
    period and a unit that can express the indicator), a *reference* (date, document
    number, year, duration, share of plan, reported result… with the reason), *flagged*
    (not a number in the declared notation) or *unclassified* (looks like a target but a
-   piece is missing — a gap to fix in the tables below, never silently dropped).
+   piece is missing — a gap to fix in the lexicon, never silently dropped).
 4. **Outputs** — :func:`extract_targets` / :func:`write_draft` (a draft ``targets.csv``),
    :func:`coverage` (one row per number), :func:`tasks` / :func:`tasks_for_sector`
    (the qualitative tasks, sentence by sentence).
 
-The wording tables (:data:`INDICATOR_KEYWORDS`, :data:`PERIOD_CUES`,
-:data:`REFERENCE_PATTERNS`, :data:`UNIT_ALIASES`, :data:`SCALE_WORDS`) live in this file and
-nowhere else; comparator wording is :data:`kg_metrics.data.registry.COMPARATOR_WORDS`.
+The wording (comparators, indicator keywords, period cues, reference patterns, unit aliases, scale
+words…) is data: ``data/lexicon.yml`` (:mod:`kg_metrics.data.lexicon`), with the units' own wordings
+from ``units.csv``. This module holds the rules that apply it, and no word of the language.
 """
 from __future__ import annotations
 
@@ -33,136 +33,121 @@ from typing import Any
 import pandas as pd
 
 from kg_metrics.text.format import NumberParseError, format_number, parse_number
-from kg_metrics.data.registry import COMPARATOR_WORDS, IndicatorRow, UnitRow, load_catalog
+from kg_metrics.data.lexicon import read_lexicon
+from kg_metrics.data.registry import IndicatorRow, UnitRow, load_catalog
+from kg_metrics.data.validation import shown_path
 from kg_metrics.paths import default_data_dir
 from kg_metrics.data.resolution import NUMBER_TOKEN, Paragraph, load_resolution, parse_structure
 from kg_metrics.data.tables import read_csv
 
-# =========================================================================== wording tables
-#: Indicator keywords, most specific first: the first keyword found near a number names its
-#: indicator (so 'kiểu mẫu' beats 'xã đạt chuẩn nông thôn mới', and 'khách quốc tế' beats
-#: 'lượt khách'). The third field forces the measure; None means "level, or growth when a
-#: percentage follows 'tăng'". Matching is case-insensitive. THE one place this table lives.
-INDICATOR_KEYWORDS: tuple[tuple[str, str, str | None], ...] = (
-    ("nông thôn mới nâng cao", "ntm_advanced", None),
-    ("kiểu mẫu", "ntm_model", None),
-    ("huyện đạt chuẩn", "ntm_districts", None),
-    ("xã đạt chuẩn nông thôn mới", "ntm_communes", None),
-    ("sản lượng lúa", "rice", None),
-    ("thủy sản", "fishery", None),
-    ("thuỷ sản", "fishery", None),  # the older accent placement
-    ("giá trị sản xuất công nghiệp", "ipv", None),
-    ("bán lẻ", "retail", None),
-    ("xuất khẩu", "exports", None),
-    ("khách quốc tế", "intl_tourists", None),
-    ("lượt khách", "tourists", None),
-    ("giải ngân vốn đầu tư công", "pi_disbursement", None),
-    ("tuyển sinh quân sự", "military_admissions", None),
-    ("tăng trưởng", "grdp", "growth_yoy_pct"),  # bare 'tăng trưởng' is the province's GRDP growth
-)
-
-#: Period cues, as (regex, kind). Matched in one alternation, so '6 tháng cuối năm' is read
-#: before its tail 'cuối năm'. A 4-digit year right after the cue gives the period's year,
-#: else the document's year. 'ASOF' marks a figure at a date (a result, never a target).
-PERIOD_CUES: tuple[tuple[str, str], ...] = (
-    (r"0?6 tháng cuối năm", "H2"),
-    (r"0?6 tháng đầu năm", "H1"),
-    (r"cả năm", "FY"),
-    (r"cuối năm", "FY"),
-    (r"(?:kế hoạch|chỉ tiêu) năm(?=\s+(?:19|20)\d\d)", "FY"),
-    (r"(?:tính )?đến ngày", "ASOF"),
-    (r"(?<!tháng \d )(?<!tháng \d\d )năm(?=\s+(?:19|20)\d\d)", "FY"),  # 'năm 2025', not a date's 'năm'
-)
-_PERIOD_RE = re.compile(
-    "|".join(rf"(?P<c{i}>\b{rx})" for i, (rx, _) in enumerate(PERIOD_CUES)) + r"(?:\s+(?P<year>(?:19|20)\d\d)\b)?",
-    re.IGNORECASE)
+#: The period kinds a target may have.
 TARGET_KINDS = ("H2", "FY")
-
-#: Numbers that are references, as (regex, reason). Checked in order; a number inside a
-#: match gets the reason with the matched text. Dates come before document numbers
-#: (27/7/1947 is a date), ranges before single years.
-_DOC_TYPES = r"(?:Báo cáo|Nghị quyết|Chỉ thị|Quyết định|Luật|Nghị định|Thông tư|Kế hoạch|Công văn|Thông báo|Tờ trình)"
-REFERENCE_PATTERNS: tuple[tuple[str, str], ...] = (
-    (r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}", "date"),
-    (r"\b\d{1,2}/\d{1,2}/\d{4}\b", "date"),
-    (r"tháng\s+\d{1,2}\s+năm\s+\d{4}", "month and year"),
-    (rf"(?:{_DOC_TYPES}[^\d,;.]{{0,60}}?\s+)?(?:số\s+)?\d+(?:/\d+)*/[A-ZĐ][\wĐđ]*(?:-\s?[A-ZĐ][\wĐđ]*)*",
-     "document number"),
-    (rf"{_DOC_TYPES}\s+số\s+\d+", "document number"),
-    (r"kỷ niệm\s+\d+\s+năm", "anniversary"),
-    (r"(?:kỳ họp|khóa|khoá)\s+(?:thứ\s+)?\d+", "session number"),
-    (r"\b(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d\b", "year range"),
-    (r"\bnăm(?:\s+học)?\s+(?:19|20)\d\d\b", "year"),
-    (r"\b0?6\s+tháng\s+(?:đầu|cuối)\s+năm", "duration in a period phrase"),
-    (r"\b\d+\s+(?:tháng|ngày|tuần|quý)\b", "duration"),
-    (r"\bĐề án\s+\d+\b", "programme name"),
-    (r"\bgiai đoạn\s+\d{1,2}\b(?!\s*[-–])", "phase number"),
-)
-_REFERENCE_RES = tuple((re.compile(rx, re.IGNORECASE), why) for rx, why in REFERENCE_PATTERNS)
-
-#: Words that scale the unit after them; '3,75 triệu lượt khách' = 3,75 × 10⁶ arrivals.
-SCALE_WORDS = {"nghìn": Decimal(10) ** 3, "ngàn": Decimal(10) ** 3, "triệu": Decimal(10) ** 6,
-               "tỷ": Decimal(10) ** 9}
-#: Unit wordings beyond units.csv's own symbol_vi/name_vi, as (unit, multiplier to that unit).
-#: 'đồng' and 'USD' only ever appear scaled ('250 triệu đồng' = 0,25 tỷ đồng).
-UNIT_ALIASES: dict[str, tuple[str, Decimal]] = {
-    "lượt khách": ("arrivals", Decimal(1)),
-    "khách quốc tế": ("arrivals", Decimal(1)),
-    "lượt": ("arrivals", Decimal(1)),
-    "khách": ("arrivals", Decimal(1)),
-    "đồng": ("bn_vnd", Decimal("1e-9")),
-    "USD": ("m_usd", Decimal("1e-6")),
-    "đô la Mỹ": ("m_usd", Decimal("1e-6")),
-}
-#: A percentage stated against a plan or budget: a share, not a target of its own.
-_SHARE_OF_PLAN = re.compile(r"^\s*(?:chỉ tiêu|kế hoạch|dự toán|so với (?:kế hoạch|dự toán|chỉ tiêu))", re.I)
-_SAME_PERIOD = re.compile(r"so với cùng kỳ", re.I)
-#: 'tăng' (not 'tăng cường') in the last comma-phrase before a percentage makes it a growth rate.
-_GROWTH_WORDING = re.compile(r"\btăng(?!\s+cường)(?:\s+trưởng)?\b[^,;]*$", re.I)
-#: Where the words describing a number stop after it.
-_TRAIL_STOP = re.compile(r"[,;:()“”\"]|\.(?=\s|$)|\s(?:để|và|nhằm|góp phần|trong|theo|tại)\b", re.I)
+#: A year right after a period cue gives the period's year ('cả năm 2025').
+_CUE_YEAR = r"(?:\s+(?P<year>(?:19|20)\d\d)\b)?"
 _SEGMENT_BREAK = re.compile(r";|:(?=\s)")
 _PHRASE_BREAK = re.compile(r",\s|;\s*|:\s")
-#: Words that end with '.' without ending a sentence.
-ABBREVIATIONS = frozenset({"TP", "Tp", "tp", "TX", "TT", "TS", "ThS", "PGS", "GS", "BS", "KS", "Q", "P",
-                           "v.v", "St", "Th", "Mr", "Dr", "NXB"})
 
 
 # =========================================================================== lexicon (from data/)
 @dataclass(frozen=True)
 class Lexicon:
-    """The units and indicators of a data directory, as the extractor needs them."""
+    """The units, indicators and wording of a data directory, compiled as the extractor needs them.
+
+    Built from ``units.csv``, ``indicators.csv`` and ``lexicon.yml`` (whose comments say what each
+    entry is for) by :func:`load_lexicon`.
+    """
 
     convention: str
     unit_base: dict[str, tuple[str, Decimal]]   # unit -> (base unit, factor to base)
     phrases: tuple[tuple[str, str, Decimal], ...]  # (wording, unit, multiplier), longest first
     indicators: dict[str, tuple[str, str]]     # indicator -> (sector, unit)
+    comparators: dict[str, str]                # wording -> comparator
+    comparators_after: tuple[str, ...]         # wordings written after the number
+    keywords: tuple[tuple[str, str, str | None], ...]  # (keyword, indicator, forced measure), most specific first
+    period_kinds: tuple[str, ...]              # the kind of each period cue, in the order of period_re's groups
+    period_re: re.Pattern
+    references: tuple[tuple[re.Pattern, str], ...]  # (pattern, reason), in order
+    scale_words: tuple[tuple[str, Decimal], ...]    # (word, factor), longest first
+    share_of_plan: re.Pattern
+    share_of_plan_before: str
+    same_period: re.Pattern
+    growth_wording: re.Pattern
+    annual_quota: re.Pattern
+    aim_wording: str
+    list_joiners: tuple[str, ...]              # casefolded, with '' (items separated by punctuation only)
+    trail_stop: re.Pattern
+    abbreviations: frozenset[str]
+    body_start: re.Pattern
+    title_year: re.Pattern
+    adoption_date: re.Pattern
+    heading_number: re.Pattern
+    after_tail: re.Pattern = field(repr=False)  # a comparator wording right after a number and its unit
+    after_end: re.Pattern = field(repr=False)   # the same wording ending an expression
+
+
+def _alternation(words: list[str] | tuple[str, ...]) -> str:
+    """A regex group of literal words, longest first (a group that never matches when there are none)."""
+    if not words:
+        return "(?!)"
+    return "(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
 
 
 @lru_cache(maxsize=4)
-def _lexicon_cached(data_dir: str) -> Lexicon:
-    """Build the lexicon from a data directory's catalog, units.csv and indicators.csv (cached)."""
+def _lexicon_cached(data_dir: str, stamp: tuple[tuple[str, int], ...]) -> Lexicon:
+    """Build the lexicon from a data directory's catalog, units.csv, indicators.csv and lexicon.yml.
+
+    Cached while ``stamp`` (the data directory's files and their modification times) is unchanged.
+    """
     d = Path(data_dir)
     cat = load_catalog(d)
     units = {r["unit"]: r for _, _, r in read_csv(d / cat.units, list(UnitRow.model_fields))}
     inds = {r["indicator"]: r for _, _, r in read_csv(d / cat.indicators, list(IndicatorRow.model_fields))}
+    wording = read_lexicon(d / cat.lexicon, shown_path(d / cat.lexicon, d), inds, units)
     unit_base = {u: (r["base_unit"], parse_number(r["factor_to_base"], cat.decimal_convention))
                  for u, r in units.items()}
     phrases: dict[str, tuple[str, Decimal]] = {}
     for u, r in units.items():
         phrases.setdefault(r["symbol_vi"], (u, Decimal(1)))
         phrases.setdefault(r["name_vi"], (u, Decimal(1)))
-    for w, (u, mult) in UNIT_ALIASES.items():
-        if u in unit_base:
-            phrases.setdefault(w, (u, mult))
+    for alias in wording.unit_aliases:
+        phrases.setdefault(alias.wording, (alias.unit, Decimal(10) ** alias.power_of_ten))
     ordered = tuple(sorted(((w, u, m) for w, (u, m) in phrases.items()), key=lambda t: -len(t[0])))
-    return Lexicon(cat.decimal_convention, unit_base, ordered,
-                   {i: (r["sector"], r["unit"]) for i, r in inds.items()})
+    cues = "|".join(rf"(?P<c{i}>\b{c.pattern})" for i, c in enumerate(wording.period_cues))
+    after = _alternation(wording.comparators_after)
+    return Lexicon(
+        convention=cat.decimal_convention, unit_base=unit_base, phrases=ordered,
+        indicators={i: (r["sector"], r["unit"]) for i, r in inds.items()},
+        comparators=dict(wording.comparators), comparators_after=tuple(wording.comparators_after),
+        keywords=tuple((k.keyword, k.indicator, k.measure) for k in wording.indicator_keywords),
+        period_kinds=tuple(c.kind for c in wording.period_cues),
+        period_re=re.compile(cues + _CUE_YEAR, re.IGNORECASE),
+        references=tuple((re.compile(rx, re.IGNORECASE), why) for rx, why in wording.reference_regexes()),
+        scale_words=tuple(sorted(((w, Decimal(10) ** p) for w, p in wording.scale_words.items()),
+                                 key=lambda kv: -len(kv[0]))),
+        share_of_plan=re.compile(wording.share_of_plan, re.IGNORECASE),
+        share_of_plan_before=wording.share_of_plan_before.casefold(),
+        same_period=re.compile(wording.same_period, re.IGNORECASE),
+        growth_wording=re.compile(wording.growth_wording, re.IGNORECASE),
+        annual_quota=re.compile(wording.annual_quota),
+        aim_wording=wording.aim_wording,
+        list_joiners=("", *(w.casefold() for w in wording.list_joiners)),
+        trail_stop=re.compile(r"[,;:()“”\"]|\.(?=\s|$)|\s" + _alternation(wording.trail_stop_words) + r"\b",
+                              re.IGNORECASE),
+        abbreviations=frozenset(wording.abbreviations),
+        body_start=re.compile(wording.body_start, re.MULTILINE),
+        title_year=re.compile(wording.title_year, re.IGNORECASE),
+        adoption_date=re.compile(wording.adoption_date, re.IGNORECASE),
+        heading_number=re.compile(wording.heading_number),
+        after_tail=re.compile(r"\s*" + after + r"\b"),
+        after_end=re.compile(r"\b" + after + r"$"),
+    )
 
 
 def load_lexicon(data_dir: Path | str | None = None) -> Lexicon:
-    """Units, unit wordings and indicators of ``data_dir`` (default: this clone's ``data/``)."""
-    return _lexicon_cached(str(Path(data_dir or default_data_dir()).resolve()))
+    """Units, unit wordings, indicators and the wording of ``data_dir`` (default: this clone's ``data/``)."""
+    d = Path(data_dir or default_data_dir()).resolve()
+    stamp = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in d.iterdir() if p.is_file()))
+    return _lexicon_cached(str(d), stamp)
 
 
 # =========================================================================== numbers and units
@@ -176,7 +161,7 @@ class Quantity:
     value: Decimal | None  # in ``unit`` (scaled when the wording had no registry unit); None if unreadable
     unit: str | None
     unit_text: str         # the wording read as the unit ('triệu tấn', '%', 'nghìn tấn')
-    expr_end: int          # end of number + unit (+ ' trở lên')
+    expr_end: int          # end of number + unit (+ a comparator written after it: ' trở lên')
     error: str | None = None
 
 
@@ -202,7 +187,7 @@ def _unit_at(text: str, pos: int, lex: Lexicon) -> tuple[str | None, Decimal, st
     for w, u, mult in lex.phrases:
         if _word_at(text, p, w):
             return (*_fold(u, Decimal(1) * mult, lex), w, p + len(w))
-    for sw, scale in sorted(SCALE_WORDS.items(), key=lambda kv: -len(kv[0])):
+    for sw, scale in lex.scale_words:
         if _word_at(text, p, sw):
             q = p + len(sw)
             while q < len(text) and text[q] in " \u00a0":
@@ -238,8 +223,8 @@ def read_quantities(text: str, lex: Lexicon | None = None) -> list[Quantity]:
             out.append(Quantity(tok, m.start(), m.end(), None, None, "", m.end(), str(exc)))
             continue
         unit, mult, wording, end = _unit_at(text, m.end(), lex)
-        if tail := re.match(r"\s*trở lên\b", text[end:]):
-            expr_end = end + tail.end()
+        if tail := lex.after_tail.match(text, end):
+            expr_end = tail.end()
         else:
             expr_end = end
         out.append(Quantity(tok, m.start(), m.end(), _clean(v * mult), unit, wording, expr_end))
@@ -281,7 +266,7 @@ def parse_quantity(text: str, lex: Lexicon | None = None) -> tuple[Decimal, str 
 
 
 # =========================================================================== sentences
-def _sentence_spans(text: str, semicolons: bool = False) -> list[tuple[int, int]]:
+def _sentence_spans(text: str, abbreviations: frozenset[str], semicolons: bool = False) -> list[tuple[int, int]]:
     """(start, end) of each sentence of ``text``; see :func:`split_sentences` for the rules."""
     spans, start, i, n = [], 0, 0, len(text)
     while i < n:
@@ -301,7 +286,7 @@ def _sentence_spans(text: str, semicolons: bool = False) -> list[tuple[int, int]
             nxt = text[ws] if ws < n else ""
             ellipsis = text[i:j].startswith("...") or "…" in text[i:j]
             word = re.search(r"([\w.]+)$", text[start:i])
-            abbrev = j - i == 1 and word is not None and word.group(1) in ABBREVIATIONS
+            abbrev = j - i == 1 and word is not None and word.group(1) in abbreviations
             starts_new = nxt.isupper() or (nxt in "“\"(" and ws + 1 < n and text[ws + 1].isupper())
             if ws >= n:
                 end = k
@@ -329,13 +314,13 @@ def _strip_span(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
-def split_sentences(text: str, semicolons: bool = False) -> list[str]:
+def split_sentences(text: str, semicolons: bool = False, lex: Lexicon | None = None) -> list[str]:
     """Split a paragraph into sentences (and, with ``semicolons``, into ';'-separated items).
 
     Rule: a sentence ends at '.', '!', '?' or an ellipsis followed by a space and an
     upper-case letter (an ellipsis may be glued to it: '...Tiếp tục'), or at the end of
     the text. Never inside a number ('29.947,93' has no space after its '.'), after an
-    abbreviation ('TP. Rạch Giá') or before a lower-case word.
+    abbreviation of the lexicon ('TP. Rạch Giá') or before a lower-case word.
 
     Examples
     --------
@@ -344,7 +329,8 @@ def split_sentences(text: str, semicolons: bool = False) -> list[str]:
     >>> split_sentences("Đạt từ 29.947,93 tỷ đồng. Tại TP. Rạch Giá; tiếp tục.", semicolons=True)
     ['Đạt từ 29.947,93 tỷ đồng.', 'Tại TP. Rạch Giá;', 'tiếp tục.']
     """
-    return [text[a:b] for a, b in _sentence_spans(text, semicolons)]
+    lex = lex or load_lexicon()
+    return [text[a:b] for a, b in _sentence_spans(text, lex.abbreviations, semicolons)]
 
 
 # =========================================================================== classification
@@ -364,12 +350,12 @@ class Reading:
     quote_start: int = 0
 
 
-def _cues(text: str, year: int | None) -> list[tuple[int, str, str | None]]:
+def _cues(text: str, year: int | None, lex: Lexicon) -> list[tuple[int, str, str | None]]:
     """Period cues in ``text``: (offset, cue wording, period code or kind-only when no year)."""
     out = []
-    for m in _PERIOD_RE.finditer(text):
+    for m in lex.period_re.finditer(text):
         i = next(int(g[1:]) for g, v in m.groupdict().items() if v and g != "year")
-        kind = PERIOD_CUES[i][1]
+        kind = lex.period_kinds[i]
         y = int(m.group("year")) if m.group("year") else year
         out.append((m.start(), m.group(0), f"{kind}-{y}" if y and kind in ("H1", "H2", "FY") else kind))
     return out
@@ -380,26 +366,26 @@ def _period_kind(period: str | None) -> str | None:
     return period.split("-")[0] if period else None
 
 
-def _reference_reason(sentence: str, q: Quantity) -> str | None:
+def _reference_reason(sentence: str, q: Quantity, lex: Lexicon) -> str | None:
     """The reason a number is a reference by its wording (date, document number…), else None."""
-    for rx, why in _REFERENCE_RES:
+    for rx, why in lex.references:
         for m in rx.finditer(sentence):
             if m.start() <= q.start and q.end <= m.end():
                 return f"{why} ({m.group(0).strip()})"
     return None
 
 
-def _comparator(window: str, after: str) -> tuple[str, int] | None:
-    """Comparator wording written against the number: ' trở lên' after it, else one right before it.
+def _comparator(window: str, after: str, lex: Lexicon) -> tuple[str, int] | None:
+    """Comparator wording written against the number: one written after it (' trở lên'), else one right before it.
 
     ``after`` is the unit and what follows it up to the end of the expression.
     Returns (wording, offset in ``window``; len(window) for a trailing wording).
     """
-    if re.search(r"\btrở lên$", after):
-        return "trở lên", len(window)
+    if m := lex.after_end.search(after):
+        return m.group(1), len(window)
     stripped = window.rstrip()
-    for w in sorted(COMPARATOR_WORDS, key=len, reverse=True):
-        if w == "trở lên":
+    for w in sorted(lex.comparators, key=len, reverse=True):
+        if w in lex.comparators_after:
             continue
         if stripped.casefold().endswith(w.casefold()):
             at = len(stripped) - len(w)
@@ -408,10 +394,10 @@ def _comparator(window: str, after: str) -> tuple[str, int] | None:
     return None
 
 
-def _indicator(context: str) -> tuple[str, str, str | None, int] | None:
+def _indicator(context: str, lex: Lexicon) -> tuple[str, str, str | None, int] | None:
     """The most specific indicator keyword in ``context``: (keyword, indicator, measure, offset)."""
     low = context.casefold()
-    for kw, ind, measure in INDICATOR_KEYWORDS:
+    for kw, ind, measure in lex.keywords:
         at = low.rfind(kw.casefold())
         if at >= 0:
             return kw, ind, measure, at
@@ -435,13 +421,13 @@ def classify_sentence(sentence: str, quantities: list[Quantity], lex: Lexicon, y
     Rules, in order:
 
     * unreadable in the declared notation → *flagged*;
-    * a heading's own numbering (``structural`` offsets) or a :data:`REFERENCE_PATTERNS`
-      match → *reference*;
+    * a heading's own numbering (``structural`` offsets) or a match of the lexicon's
+      ``reference_patterns`` → *reference*;
     * a *target* needs all four of
-        - comparator wording (:data:`~kg_metrics.data.registry.COMPARATOR_WORDS`): ' trở lên' after
-          the number wins, else the wording right before it; a list item with none
+        - comparator wording (the lexicon's ``comparators``): one written after the number
+          (' trở lên') wins, else the wording right before it; a list item with none
           ('…, 12 xã …; 03 xã … và 03 huyện …') shares the previous target's comparator and period;
-        - an indicator: the most specific :data:`INDICATOR_KEYWORDS` entry between the previous
+        - an indicator: the most specific of the lexicon's ``indicator_keywords`` between the previous
           target (or ';' / ': ' / sentence start) and the end of the words after the number,
           else the previous target's indicator ('…, để cả năm đạt và vượt 55.467,04 tỷ đồng');
         - a period: the last cue in that same stretch ('để cả năm' flips mid-sentence), else the
@@ -455,10 +441,10 @@ def classify_sentence(sentence: str, quantities: list[Quantity], lex: Lexicon, y
     """
     out: list[Reading] = []
     prev: Reading | None = None
-    phan_dau = "phấn đấu" in sentence.casefold()
+    aim = lex.aim_wording.casefold() in sentence.casefold()
     for qi, q in enumerate(quantities):
         nxt_start = quantities[qi + 1].start if qi + 1 < len(quantities) else len(sentence)
-        stop = _TRAIL_STOP.search(sentence, q.expr_end, nxt_start)
+        stop = lex.trail_stop.search(sentence, q.expr_end, nxt_start)
         trail_end = stop.start() if stop else nxt_start
         r = Reading(q, "unclassified", "", trail_end=trail_end)
         out.append(r)
@@ -468,7 +454,7 @@ def classify_sentence(sentence: str, quantities: list[Quantity], lex: Lexicon, y
         if q.start in structural:
             r.kind, r.reason = "reference", "numbering of an article or clause"
             continue
-        if why := _reference_reason(sentence, q):
+        if why := _reference_reason(sentence, q, lex):
             r.kind, r.reason = "reference", why
             continue
         item_lo = lo = 0  # the ';'-item, and the stretch since the previous target / ': ' within it
@@ -479,11 +465,11 @@ def classify_sentence(sentence: str, quantities: list[Quantity], lex: Lexicon, y
         if prev is not None:
             lo = max(lo, prev.trail_end)
         window = sentence[lo:q.start]
-        comp = _comparator(window, sentence[q.end:q.expr_end])
+        comp = _comparator(window, sentence[q.end:q.expr_end], lex)
         listed = (comp is None and prev is not None
-                  and sentence[prev.trail_end:q.start].strip(" ,;").casefold() in ("", "và"))
+                  and sentence[prev.trail_end:q.start].strip(" ,;").casefold() in lex.list_joiners)
         # indicator
-        kw = _indicator(sentence[lo:trail_end])
+        kw = _indicator(sentence[lo:trail_end], lex)
         if kw:
             indicator, forced = kw[1], kw[2]
         elif prev is not None:  # '…, để cả năm đạt và vượt 55.467,04 tỷ đồng': same indicator as before
@@ -495,14 +481,14 @@ def classify_sentence(sentence: str, quantities: list[Quantity], lex: Lexicon, y
         if listed:
             period = prev.period
         else:
-            local = _cues(window, year)
-            lead = _cues(sentence[item_lo:q.start], year)
+            local = _cues(window, year, lex)
+            lead = _cues(sentence[item_lo:q.start], year, lex)
             if local:
                 cue_at, _, period = local[-1]
                 cue_at += lo
             elif lead:
                 period = lead[0][2]
-            elif q.unit == "pct" and re.match(r"\s*chỉ tiêu", sentence[q.expr_end:]) and year:
+            elif q.unit == "pct" and lex.annual_quota.match(sentence, q.expr_end) and year:
                 period = f"FY-{year}"  # 'đạt 100% chỉ tiêu': quotas are set for the year
             else:
                 period = default_period
@@ -513,7 +499,7 @@ def classify_sentence(sentence: str, quantities: list[Quantity], lex: Lexicon, y
             ind_base = lex.unit_base[ind_unit][0]
             growth = forced == "growth_yoy_pct" or (
                 q.unit == "pct" and ind_base != "pct"
-                and _GROWTH_WORDING.search(window[:comp[1]] if comp and comp[1] < len(window) else window))
+                and lex.growth_wording.search(window[:comp[1]] if comp and comp[1] < len(window) else window))
             measure = "growth_yoy_pct" if growth else "level"
             if measure == "growth_yoy_pct":
                 unit_ok = q.unit == "pct"
@@ -530,21 +516,22 @@ def classify_sentence(sentence: str, quantities: list[Quantity], lex: Lexicon, y
             if listed:
                 r.quote_start = prev.quote_start
             else:
-                anchors = [lo + comp[1]] if comp and comp[0] != "trở lên" else [q.start]
+                anchors = [lo + comp[1]] if comp and comp[0] not in lex.comparators_after else [q.start]
                 if kw and lo + kw[3] < q.start:
                     anchors.append(lo + kw[3])
                 if cue_at is not None:
                     anchors.append(cue_at)
                 r.quote_start = _phrase_start(sentence, lo, min(anchors))
             r.quote = (r.quote_start, len(sentence[:trail_end].rstrip(" ,;:.")))
-            r.reason = (f"target: {comparator_text!r} ({COMPARATOR_WORDS[comparator_text]}), "
+            r.reason = (f"target: {comparator_text!r} ({lex.comparators[comparator_text]}), "
                         f"{indicator} {measure}, {period}" + (" (list item)" if listed else ""))
             prev = r
-        elif q.unit == "pct" and (_SHARE_OF_PLAN.match(after) or window.rstrip().casefold().endswith("bằng")):
+        elif q.unit == "pct" and (lex.share_of_plan.match(after)
+                                  or window.rstrip().casefold().endswith(lex.share_of_plan_before)):
             r.kind, r.reason = "reference", (f"share of plan ({sentence[q.start:trail_end].strip()})"
                                              + (f", restating the {prev.indicator} target"
                                                 if prev is not None and lo == prev.trail_end else ""))
-        elif q.unit == "pct" and _SAME_PERIOD.search(after):
+        elif q.unit == "pct" and lex.same_period.search(after):
             r.kind, r.reason = "reference", "change on the same period last year (a reported result)"
         elif kind == "ASOF":
             r.kind, r.reason = "reference", "a figure as of a date (a result, not a target)"
@@ -554,9 +541,9 @@ def classify_sentence(sentence: str, quantities: list[Quantity], lex: Lexicon, y
             r.reason = "target wording and period but " + (unit_why or "no indicator keyword matches")
         elif indicator and unit_ok and kind in TARGET_KINDS:
             r.reason = f"{indicator} in a target period but no comparator wording"
-        elif (comparator_text or phan_dau) and kind is None:
-            if phan_dau:
-                r.reason = "target wording ('phấn đấu') but no period"
+        elif (comparator_text or aim) and kind is None:
+            if aim:
+                r.reason = f"target wording ({lex.aim_wording!r}) but no period"
             else:
                 r.kind, r.reason = "reference", "a reported figure (no target period)"
         else:
@@ -616,7 +603,7 @@ class ParsedResolution:
     readings: list[tuple[Sentence, Reading]] = field(default_factory=list)
 
 
-def document_year(text: str) -> int:
+def document_year(text: str, lex: Lexicon | None = None) -> int:
     """The year a resolution is about: from its title block, else its adoption date.
 
     Examples
@@ -624,24 +611,25 @@ def document_year(text: str) -> int:
     >>> document_year("NGHỊ QUYẾT\\nVỀ NHIỆM VỤ NĂM 2024\\nCăn cứ Luật ... năm 2015;")
     2024
     """
-    head = re.split(r"^\s*(?:Căn cứ|Điều\s+\d)", text, maxsplit=1, flags=re.M)[0]
-    if m := re.search(r"\bnăm\s+((?:19|20)\d\d)\b", head, re.I):
+    lex = lex or load_lexicon()
+    head = lex.body_start.split(text, maxsplit=1)[0]
+    if m := lex.title_year.search(head):
         return int(m.group(1))
-    if m := re.search(r"thông qua ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+(\d{4})", text, re.I):
+    if m := lex.adoption_date.search(text):
         return int(m.group(1))
-    raise ValueError("cannot tell the resolution's year: no 'năm YYYY' in its title nor an adoption date")
+    raise ValueError("cannot tell the resolution's year: no year in its title block nor an adoption date")
 
 
-def _heading_period(text: str, year: int) -> str | None:
+def _heading_period(text: str, year: int, lex: Lexicon) -> str | None:
     """The one target period a heading names ('Nhiệm vụ … 6 tháng cuối năm 2024' → H2-2024), else None."""
-    found = {p for _, _, p in _cues(text, year)}
+    found = {p for _, _, p in _cues(text, year, lex)}
     return found.pop() if len(found) == 1 and _period_kind(next(iter(found))) in TARGET_KINDS else None
 
 
 def parse_text(text: str, data_dir: Path | str | None = None) -> ParsedResolution:
     """Parse a resolution's text: structure, sentences, every number and what it is."""
     lex = load_lexicon(data_dir)
-    year = document_year(text)
+    year = document_year(text, lex)
     doc = ParsedResolution(text, year)
     cursor = 0
     clause_default = point_default = None
@@ -650,16 +638,16 @@ def parse_text(text: str, data_dir: Path | str | None = None) -> ParsedResolutio
         cursor = at + len(para.text)
         structural: tuple[int, ...] = ()
         if para.heading:
-            if m := re.match(r"(?:Điều\s+)?(\d+)\.", para.text):
+            if m := lex.heading_number.match(para.text):
                 structural = (m.start(1),)
             if para.point is not None:
-                point_default = _heading_period(para.text, year)
+                point_default = _heading_period(para.text, year, lex)
             elif para.clause is not None:
-                clause_default, point_default = _heading_period(para.text, year), None
+                clause_default, point_default = _heading_period(para.text, year, lex), None
             else:
                 clause_default = point_default = None
         default = point_default or clause_default
-        for n, (a, b) in enumerate(_sentence_spans(para.text), start=1):
+        for n, (a, b) in enumerate(_sentence_spans(para.text, lex.abbreviations), start=1):
             s = Sentence(para.ref, para, n, at + a, para.text[a:b])
             doc.sentences.append(s)
             qs = read_quantities(s.text, lex)
@@ -704,7 +692,7 @@ def vi_value(value: Decimal) -> str:
     return format_number(v, "vi", max(0, -v.as_tuple().exponent))
 
 
-def _targets_frame(doc: ParsedResolution) -> pd.DataFrame:
+def _targets_frame(doc: ParsedResolution, lex: Lexicon) -> pd.DataFrame:
     """The targets of a parsed resolution as registry rows, in document order."""
     rows, seen = [], {}
     for s, r in doc.readings:
@@ -715,7 +703,7 @@ def _targets_frame(doc: ParsedResolution) -> pd.DataFrame:
         if seen[tid] > 1:  # two targets for one indicator and period: keep both, let a human decide
             tid = f"{tid}_{seen[tid]}"
         rows.append({"target_id": tid, "indicator": r.indicator, "measure": r.measure, "period": r.period,
-                     "comparator": COMPARATOR_WORDS[r.comparator_text], "comparator_text": r.comparator_text,
+                     "comparator": lex.comparators[r.comparator_text], "comparator_text": r.comparator_text,
                      "value": vi_value(r.q.value), "unit": r.q.unit, "clause": s.clause,
                      "quote": s.text[r.quote[0]:r.quote[1]]})
     return pd.DataFrame(rows, columns=TARGET_COLUMNS)
@@ -723,7 +711,7 @@ def _targets_frame(doc: ParsedResolution) -> pd.DataFrame:
 
 def extract_targets(resolution_path: Path | str, data_dir: Path | str | None = None) -> pd.DataFrame:
     """Draft target registry of a resolution: the columns and notation of ``data/targets.csv``."""
-    return _targets_frame(parse_resolution(resolution_path, data_dir))
+    return _targets_frame(parse_resolution(resolution_path, data_dir), load_lexicon(data_dir))
 
 
 def write_draft(resolution_path: Path | str, out_csv: Path | str, data_dir: Path | str | None = None) -> Path:
@@ -742,7 +730,7 @@ def coverage(resolution_path: Path | str, data_dir: Path | str | None = None) ->
     """One row per number in the resolution: where it is, its value and unit, and what it is (and why).
 
     ``kind`` is 'target', 'reference', 'flagged' (not a number in the declared notation) or
-    'unclassified' (a gap in the wording tables); ``start`` is the offset in the text.
+    'unclassified' (a gap in the lexicon); ``start`` is the offset in the text.
     """
     doc = parse_resolution(resolution_path, data_dir)
     rows = []
@@ -760,25 +748,27 @@ def coverage(resolution_path: Path | str, data_dir: Path | str | None = None) ->
 TASK_COLUMNS = ["clause", "paragraph", "sentence", "text"]
 
 
-def _task_rows(paragraphs: tuple[Paragraph, ...]) -> list[dict[str, Any]]:
+def _task_rows(paragraphs: tuple[Paragraph, ...], abbreviations: frozenset[str]) -> list[dict[str, Any]]:
     """Task sentences of the body paragraphs of every clause and point."""
     rows = []
     for p in paragraphs:
         if p.heading or p.clause is None:
             continue  # tasks are the body paragraphs of a clause or point, not their titles
-        for n, sentence in enumerate(split_sentences(p.text, semicolons=True), start=1):
-            rows.append({"clause": p.ref, "paragraph": p.number, "sentence": n, "text": sentence})
+        for n, (a, b) in enumerate(_sentence_spans(p.text, abbreviations, semicolons=True), start=1):
+            rows.append({"clause": p.ref, "paragraph": p.number, "sentence": n, "text": p.text[a:b]})
     return rows
 
 
-def tasks(resolution_path: Path | str) -> pd.DataFrame:
+def tasks(resolution_path: Path | str, data_dir: Path | str | None = None) -> pd.DataFrame:
     """The qualitative tasks: each sentence (split at '. ' and ';') of each clause's and point's body."""
-    return pd.DataFrame(_task_rows(load_resolution(resolution_path).paragraphs), columns=TASK_COLUMNS)
+    return pd.DataFrame(_task_rows(load_resolution(resolution_path).paragraphs, load_lexicon(data_dir).abbreviations),
+                        columns=TASK_COLUMNS)
 
 
 def tasks_for_sector(registry, sector: str) -> pd.DataFrame:
     """The task sentences of ``sector``, per the paragraph mapping in ``data/task_paragraphs.csv``."""
-    df = pd.DataFrame(_task_rows(registry.resolution.paragraphs), columns=TASK_COLUMNS)
+    df = pd.DataFrame(_task_rows(registry.resolution.paragraphs, frozenset(registry.lexicon.abbreviations)),
+                      columns=TASK_COLUMNS)
     tp = registry.task_paragraphs
     wanted = {(c, int(p)) for c, p in zip(tp.loc[tp["sector"] == sector, "clause"],
                                           tp.loc[tp["sector"] == sector, "paragraph"])}
@@ -787,7 +777,6 @@ def tasks_for_sector(registry, sector: str) -> pd.DataFrame:
 
 
 __all__ = [
-    "INDICATOR_KEYWORDS", "PERIOD_CUES", "REFERENCE_PATTERNS", "SCALE_WORDS", "UNIT_ALIASES",
     "Lexicon", "load_lexicon", "Quantity", "read_quantities", "parse_quantity", "split_sentences",
     "Reading", "classify_sentence", "read_sentence", "Sentence", "ParsedResolution", "document_year",
     "parse_text", "parse_resolution", "target_id", "vi_value", "extract_targets", "write_draft",

@@ -9,10 +9,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 
 from kg_metrics.errors import DataError, DataProblem
 from kg_metrics.data.periods import parse_period
-from kg_metrics.data.registry import (MEASURES, Registry, _check_measure_unit, _check_unit, _ctx, _number, _shown, load_registry, load_yaml, to_canonical)
+from kg_metrics.data.registry import MEASURES, Registry, load_registry, to_canonical
 from kg_metrics.data.tables import MultiFieldError, collect_row_problems, read_csv
+from kg_metrics.data.validation import check_measure_unit, check_unit, context, load_yaml, number, shown_path
 
-AREAS = ("kien_giang", "phu_quoc")
+#: Keys of ``DataFrame.attrs`` where :func:`load_observations` records two facts of the registry the
+#: observations were loaded with: the province (catalog.yml's ``province``: the area :func:`lookup` and the
+#: checks use unless told otherwise) and the GRDP components (indicators.csv's ``grdp_component``).
+PROVINCE_ATTR = "province"
+COMPONENTS_ATTR = "grdp_components"
 QUALIFIERS = ("", ">", "<", "≈")
 STATUSES = ("estimate", "official", "plan")
 METHODS = {"prior_level": 2, "next_level": 2, "prior_from_ratio": 2, "difference": 2, "residual": None}
@@ -34,7 +39,7 @@ class ObservationRow(BaseModel):
     @field_validator("indicator")
     @classmethod
     def _indicator(cls, v: str, info: ValidationInfo) -> str:
-        if v not in _ctx(info).get("indicators", {}):
+        if v not in context(info).get("indicators", {}):
             raise ValueError("unknown indicator; it must be listed in indicators.csv")
         return v
 
@@ -53,9 +58,10 @@ class ObservationRow(BaseModel):
 
     @field_validator("area")
     @classmethod
-    def _area(cls, v: str) -> str:
-        if v not in AREAS:
-            raise ValueError(f"must be one of: {', '.join(AREAS)}")
+    def _area(cls, v: str, info: ValidationInfo) -> str:
+        areas = context(info).get("areas", ())
+        if v not in areas:
+            raise ValueError(f"must be one of: {', '.join(areas)} (catalog.yml's areas)")
         return v
 
     @field_validator("qualifier")
@@ -75,19 +81,19 @@ class ObservationRow(BaseModel):
     @field_validator("value", mode="before")
     @classmethod
     def _value(cls, v: str, info: ValidationInfo) -> float:
-        return _number(v, info)
+        return number(v, info)
 
     @field_validator("unit")
     @classmethod
     def _unit(cls, v: str, info: ValidationInfo) -> str:
-        return _check_unit(v, info)
+        return check_unit(v, info)
 
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo) -> "ObservationRow":
-        ctx = _ctx(info)
+        ctx = context(info)
         problems: list[tuple[str, str]] = []
-        _check_measure_unit(self.measure, self.value, self.unit, ctx.get("indicators", {}).get(self.indicator),
-                            ctx.get("units", {}), problems)
+        check_measure_unit(self.measure, self.value, self.unit, ctx.get("indicators", {}).get(self.indicator),
+                           ctx.get("units", {}), problems)
         if problems:
             raise MultiFieldError(problems)
         return self
@@ -147,21 +153,23 @@ def load_observations(reg: Registry | None = None, data_dir: Path | str | None =
 
     Columns: indicator, measure, period, area, qualifier, value (indicator's unit,
     or percent), value_published, unit_published, status (estimate / official / plan /
-    derived), source_url, note, file, derivation.
+    derived), source_url, note, file, derivation. ``attrs`` records the registry's province and GRDP
+    components (:func:`record_registry`).
     """
     reg = reg or load_registry(data_dir)
     obs_dir = reg.data_dir / reg.catalog.observations
     files = observation_files(reg, sectors)
     if not files and sectors is None:
-        raise DataError([DataProblem(_shown(obs_dir, reg.data_dir), "holds no observation CSV files")])
+        raise DataError([DataProblem(shown_path(obs_dir, reg.data_dir), "holds no observation CSV files")])
     units = {u["unit"]: u for u in reg.units.to_dict("records")}
     indicators = {i["indicator"]: i for i in reg.indicators.to_dict("records")}
-    ctx: dict[str, Any] = {"convention": reg.catalog.decimal_convention, "units": units, "indicators": indicators}
+    ctx: dict[str, Any] = {"convention": reg.catalog.decimal_convention, "units": units, "indicators": indicators,
+                           "areas": reg.areas}
     problems: list[DataProblem] = []
     records: list[dict] = []
     all_rows: list[tuple[int, int, dict]] = []
     for f in files:
-        shown = _shown(f, reg.data_dir)
+        shown = shown_path(f, reg.data_dir)
         try:
             rows = read_csv(f, COLUMNS, shown)
         except DataError as exc:
@@ -183,8 +191,7 @@ def load_observations(reg: Registry | None = None, data_dir: Path | str | None =
                    for v, u, i, m in zip(df["value"], df["unit"], df["indicator"], df["measure"])]
     df["unit"] = [indicators[i]["unit"] if m == "level" else "pct" for i, m in zip(df["indicator"], df["measure"])]
     df["derivation"] = ""
-    df = derive(df, reg, sectors)
-    return df.reset_index(drop=True)
+    return derive(df, reg, sectors).reset_index(drop=True)
 
 
 def _duplicates(rows: list[tuple[int, int, dict]]) -> list[DataProblem]:
@@ -203,15 +210,16 @@ def _duplicates(rows: list[tuple[int, int, dict]]) -> list[DataProblem]:
 def derive(df: pd.DataFrame, reg: Registry, sectors: list[str] | None = None) -> pd.DataFrame:
     """Append the derived figures declared in ``derivations.yml``, computed from the sourced ones.
 
-    With ``sectors``, derivations of other sectors' indicators are left out.
+    With ``sectors``, derivations of other sectors' indicators are left out. Derivations are of the
+    province's figures (``reg.province``); the result records the registry's facts as :func:`load_observations` does.
     """
     path = reg.data_dir / reg.catalog.derivations
-    shown = _shown(path, reg.data_dir)
+    shown = shown_path(path, reg.data_dir)
     raw = load_yaml(path, shown)
     if not isinstance(raw, dict) or not isinstance(raw.get("derivations"), list):
         raise DataError([DataProblem(shown, "must have a 'derivations' list")])
     problems, new = [], []
-    index = {(r.indicator, r.measure, r.period): r for r in df[df["area"] == "kien_giang"].itertuples()}
+    index = {(r.indicator, r.measure, r.period): r for r in df[df["area"] == reg.province].itertuples()}
     for i, item in enumerate(raw["derivations"], start=1):
         try:
             d = Derivation.model_validate(item)
@@ -250,7 +258,7 @@ def derive(df: pd.DataFrame, reg: Registry, sectors: list[str] | None = None) ->
                 continue
             names = [f"{r.indicator} {r.measure.replace('_', ' ')} {r.period}" for r in inputs]
             formula = _FORMULA[d.method].format(*names, rest=" + ".join(names[1:]))
-            row = dict(indicator=key[0], measure=key[1], period=key[2], area="kien_giang", qualifier="≈",
+            row = dict(indicator=key[0], measure=key[1], period=key[2], area=reg.province, qualifier="≈",
                        value=value, unit=inputs[0].unit, status="derived",
                        source_url=" ; ".join(dict.fromkeys(r.source_url for r in inputs if r.source_url)),
                        note=d.why, file=shown, row=i, value_published=float("nan"), unit_published="",
@@ -259,13 +267,46 @@ def derive(df: pd.DataFrame, reg: Registry, sectors: list[str] | None = None) ->
             index[key] = next(pd.DataFrame([row]).itertuples())
     if problems:
         raise DataError(problems)
-    return pd.concat([df, pd.DataFrame(new)], ignore_index=True)
+    return record_registry(pd.concat([df, pd.DataFrame(new)], ignore_index=True), reg)
 
 
-def check_observations(obs: pd.DataFrame) -> list[str]:
-    """Sanity checks after loading: H1 ≤ FY for additive levels of the same year. Returns warnings."""
+def record_registry(obs: pd.DataFrame, reg: Registry) -> pd.DataFrame:
+    """Record in ``obs.attrs`` the registry's province and GRDP components; returns ``obs``.
+
+    They are the defaults of :func:`lookup`, :func:`check_observations` and
+    :func:`kg_metrics.analysis.assessment.sector_contributions`, which take a frame, not a registry.
+    (pandas keeps ``attrs`` through filtering and copying, not through ``pd.concat``: record them again after.)
+    """
+    obs.attrs[PROVINCE_ATTR] = reg.province
+    obs.attrs[COMPONENTS_ATTR] = reg.grdp_components
+    return obs
+
+
+def _recorded(obs: pd.DataFrame, key: str, what: str):
+    try:
+        return obs.attrs[key]
+    except KeyError:
+        raise ValueError(f"these observations do not record their {what} (attrs[{key!r}], set by "
+                         f"load_observations); pass it explicitly (the registry's {key})") from None
+
+
+def province_of(obs: pd.DataFrame) -> str:
+    """The province recorded with ``obs`` (:func:`record_registry`); ValueError when there is none."""
+    return _recorded(obs, PROVINCE_ATTR, "province")
+
+
+def grdp_components_of(obs: pd.DataFrame) -> tuple[str, ...]:
+    """The GRDP components recorded with ``obs`` (:func:`record_registry`); ValueError when there are none."""
+    return tuple(_recorded(obs, COMPONENTS_ATTR, "GRDP components"))
+
+
+def check_observations(obs: pd.DataFrame, area: str | None = None) -> list[str]:
+    """Sanity checks after loading: H1 ≤ FY for additive levels of the same year. Returns warnings.
+
+    ``area``: whose figures to check (default: the province, :func:`province_of`).
+    """
     warnings = []
-    lv = obs[(obs["measure"] == "level") & (obs["area"] == "kien_giang")]
+    lv = obs[(obs["measure"] == "level") & (obs["area"] == (area or province_of(obs)))]
     for ind, grp in lv.groupby("indicator"):
         by = grp.set_index("period")["value"]
         for p in by.index:
@@ -275,13 +316,14 @@ def check_observations(obs: pd.DataFrame) -> list[str]:
 
 
 def lookup(obs: pd.DataFrame, indicator: str, period: str, measure: str = "level",
-           area: str = "kien_giang", as_of: str | None = None) -> pd.Series | None:
+           area: str | None = None, as_of: str | None = None) -> pd.Series | None:
     """The one observation for indicator/measure/period, or None when it is missing.
 
-    With ``as_of`` (ISO date), a figure for a period ending after that date counts as missing.
+    ``area``: default the province (:func:`province_of`). With ``as_of`` (ISO date), a figure for a
+    period ending after that date counts as missing.
     """
     hit = obs[(obs["indicator"] == indicator) & (obs["measure"] == measure) & (obs["period"] == period)
-              & (obs["area"] == area)]
+              & (obs["area"] == (area or province_of(obs)))]
     if hit.empty:
         return None
     if as_of is not None and parse_period(period).end.isoformat() > as_of:

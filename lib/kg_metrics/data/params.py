@@ -32,8 +32,6 @@ if TYPE_CHECKING:  # the registry pulls in pandas; parameter checks must stay ch
 
 #: The briefing notebooks: the overview (which ends with the backtest against the outturn) and a sector.
 NOTEBOOKS = ("overview", "sector")
-#: The sector the overview covers (overall growth); it has no sector briefing of its own.
-OVERVIEW_SECTOR = "economy"
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Characters that have no business in an identifier-like parameter and that could
@@ -42,7 +40,7 @@ _FORBIDDEN = re.compile(r"[\r\n\x00-\x1f\x7f\"'`\\]")
 
 
 def sector_notebook_sectors(reg: Registry) -> list[str]:
-    """The sectors that get a sector briefing (every sector but the overview's), in registry order.
+    """The sectors that get a sector briefing (every sector but the overview's, ``reg.overview_sector``), in order.
 
     Examples
     --------
@@ -50,7 +48,7 @@ def sector_notebook_sectors(reg: Registry) -> list[str]:
     >>> sector_notebook_sectors(load_registry())[:3]
     ['agriculture', 'industry_trade', 'tourism']
     """
-    return [s for s in reg.sector_ids if s != OVERVIEW_SECTOR]
+    return reg.briefing_sectors
 
 
 #: Alias under the name the build scripts may use.
@@ -126,12 +124,12 @@ def _check_scenario(scenario: Any, data_dir: Path) -> str:
     return scenario
 
 
-def _sector_ids(data_dir: Path, registry: Registry | None) -> list[str]:
+def _registry(data_dir: Path, registry: Registry | None) -> Registry:
     if registry is not None:
-        return registry.sector_ids
-    from kg_metrics.data.registry import load_registry
+        return registry
+    from kg_metrics.data.registry import load_registry  # lazy: the registry pulls in pandas (see TYPE_CHECKING above)
 
-    return load_registry(data_dir).sector_ids
+    return load_registry(data_dir)
 
 
 def validate_parameters(sector: str | None, lang: str, data_dir: str | os.PathLike = "",
@@ -143,8 +141,8 @@ def validate_parameters(sector: str | None, lang: str, data_dir: str | os.PathLi
     - ``as_of``: an ISO date ``YYYY-MM-DD`` (a real date);
     - ``data_dir``: ``''`` for this clone's ``data/`` (or ``$KG_METRICS_DATA_DIR``), else an existing
       kg_metrics data directory;
-    - ``sector``: for ``notebook='sector'``, one of the registry's sectors other than ``economy``
-      (which the overview covers); ignored for ``notebook='overview'``;
+    - ``sector``: for ``notebook='sector'``, one of the registry's sectors other than the overview's
+      (catalog.yml's ``overview_sector``); ignored for ``notebook='overview'``;
     - ``scenario``: ``''`` (none) or the name of a scenario file in ``<data_dir>/scenarios``
       (:func:`kg_metrics.data.scenario_files.scenario_names`); the same character rules as ``sector``, and a
       lower-case identifier, so it can never point outside that folder.
@@ -169,8 +167,9 @@ def validate_parameters(sector: str | None, lang: str, data_dir: str | os.PathLi
     if notebook == "overview":
         return out
     sector = _check_text("sector", sector, "a sector id such as 'tourism'")
-    valid = [s for s in _sector_ids(path, registry) if s != OVERVIEW_SECTOR]
-    if sector == OVERVIEW_SECTOR:
+    reg = _registry(path, registry)
+    valid = reg.briefing_sectors
+    if sector == reg.overview_sector:
         raise ParameterError(f"parameter 'sector' is {sector!r}, which the overview notebook covers; "
                              f"a sector briefing is for one of: {', '.join(valid)}")
     if sector not in valid:

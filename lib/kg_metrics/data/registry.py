@@ -5,47 +5,32 @@ loading fails with a message naming the file, row and field of any problem.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from kg_metrics.errors import DataError, DataProblem
 from kg_metrics.paths import default_data_dir
-from kg_metrics.text.format import NumberParseError, parse_number
+from kg_metrics.data.lexicon import COMPARATORS, LexiconFile, read_lexicon
 from kg_metrics.data.periods import parse_period
 from kg_metrics.data.resolution import Resolution, load_resolution, numbers_in, parse_ref
 from kg_metrics.data.tables import MultiFieldError, collect_row_problems, read_csv
+from kg_metrics.data.validation import (check_clause, check_measure_unit, check_unit, context, load_yaml, number,
+                                        shown_path, slug)
 
-#: What each kind of figure measures. A target or an observation is one of these.
 #: The default assessment date: the council session that passed the resolution.
 RESOLUTION_AS_OF = "2024-07-18"
-
+#: What each kind of figure measures. A target or an observation is one of these.
 MEASURES = ("level", "growth_yoy_pct", "share_of_plan_pct", "pct_of_prior_year")
-#: Comparators as the registry writes them.
-COMPARATORS = ("≥", ">", "=", "≈")
-#: The resolution's wording and the comparator it means. The one place this mapping lives.
-COMPARATOR_WORDS = {
-    "trở lên": "≥",      # "X trở lên": X or more
-    "ít nhất": "≥",      # "ít nhất X": at least X
-    "đạt và vượt": "≥",  # "đạt và vượt X": reach and exceed X
-    "đạt từ": "≥",       # "đạt từ X": from X (upwards)
-    "trên": ">",         # "trên X": above X
-    "đạt": "=",          # "đạt X": reach X
-    "công nhận thêm": "=",  # "công nhận thêm N xã": recognise N more
-    "ước đạt": "≈",      # "ước đạt X": reach an estimated X
-}
 TARGET_PERIOD_KINDS = ("H2", "FY")
-_SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 # --------------------------------------------------------------------------- catalog
 class Catalog(BaseModel):
-    """``data/catalog.yml``: the declared decimal convention and where each file is."""
+    """``data/catalog.yml``: the declared decimal convention, where each file is, and the resolution's scope."""
 
     model_config = ConfigDict(extra="forbid")
     decimal_convention: str = Field(pattern="^(vi|en)$")
@@ -61,26 +46,32 @@ class Catalog(BaseModel):
     task_paragraphs: str
     observations: str
     derivations: str
+    lexicon: str
+    overview_sector: str
+    province: str
+    areas: list[str] = Field(min_length=1)
 
+    _v_slug = field_validator("overview_sector", "province")(lambda v: slug(v))
 
-def load_yaml(path: Path, shown_as: str) -> Any:
-    """Parse a YAML file; a syntax error names the file and line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError([DataProblem(shown_as, f"cannot be read as UTF-8 text: {exc}")]) from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        raise DataError([DataProblem(shown_as, f"is not valid YAML: {getattr(exc, 'problem', exc)}",
-                                     line=line)]) from None
+    @field_validator("areas")
+    @classmethod
+    def _areas(cls, v: list[str]) -> list[str]:
+        for a in v:
+            slug(a)
+        if len(set(v)) != len(v):
+            raise ValueError("lists an area twice")
+        return v
+
+    @model_validator(mode="after")
+    def _province_is_an_area(self) -> "Catalog":
+        if self.province not in self.areas:
+            raise ValueError(f"province {self.province!r} is not one of the areas ({', '.join(self.areas)})")
+        return self
 
 
 def load_catalog(data_dir: Path) -> Catalog:
     path = Path(data_dir) / "catalog.yml"
-    shown = _shown(path, data_dir)
+    shown = shown_path(path, data_dir)
     if not path.exists():
         raise DataError([DataProblem(shown, f"not found: is {data_dir} a kg_metrics data directory?")])
     raw = load_yaml(path, shown)
@@ -89,29 +80,12 @@ def load_catalog(data_dir: Path) -> Catalog:
     try:
         return Catalog.model_validate(raw)
     except ValidationError as exc:
-        raise DataError([DataProblem(shown, e["msg"], field=".".join(map(str, e["loc"])))
+        raise DataError([DataProblem(shown, e["msg"].removeprefix("Value error, "),
+                                     field=".".join(map(str, e["loc"])) or None)
                          for e in exc.errors()]) from None
 
 
-def _shown(path: Path, data_dir: Path) -> str:
-    """Show paths as ``data/targets.csv`` (relative to the data dir's parent)."""
-    try:
-        return str(Path(path).resolve().relative_to(Path(data_dir).resolve().parent))
-    except ValueError:
-        return str(path)
-
-
 # --------------------------------------------------------------------------- row models
-def _ctx(info: ValidationInfo) -> dict[str, Any]:
-    return info.context or {}
-
-
-def _slug(v: str) -> str:
-    if not _SLUG.match(v):
-        raise ValueError("must be a lower-case identifier (letters, digits, '_')")
-    return v
-
-
 class SectorRow(BaseModel):
     sector: str
     order: int = Field(ge=0)
@@ -119,12 +93,12 @@ class SectorRow(BaseModel):
     name_en: str = Field(min_length=1)
     clause: str
 
-    _v_slug = field_validator("sector")(lambda v: _slug(v))
+    _v_slug = field_validator("sector")(lambda v: slug(v))
 
     @field_validator("clause")
     @classmethod
     def _clause(cls, v: str, info: ValidationInfo) -> str:
-        return _check_clause(v, info)
+        return check_clause(v, info)
 
 
 class UnitRow(BaseModel):
@@ -136,12 +110,12 @@ class UnitRow(BaseModel):
     name_vi: str = Field(min_length=1)
     name_en: str = Field(min_length=1)
 
-    _v_slug = field_validator("unit", "base_unit")(lambda v: _slug(v))
+    _v_slug = field_validator("unit", "base_unit")(lambda v: slug(v))
 
     @field_validator("factor_to_base", mode="before")
     @classmethod
     def _factor(cls, v: str, info: ValidationInfo) -> float:
-        value = _number(v, info)
+        value = number(v, info)
         if value <= 0:
             raise ValueError("must be a positive number")
         return value
@@ -152,15 +126,18 @@ class IndicatorRow(BaseModel):
     sector: str
     name_vi: str = Field(min_length=1)
     name_en: str = Field(min_length=1)
+    short_name_vi: str = Field(min_length=1)
+    short_name_en: str = Field(min_length=1)
     unit: str
     additive: bool
+    grdp_component: int | None = Field(default=None, ge=1)
 
-    _v_slug = field_validator("indicator")(lambda v: _slug(v))
+    _v_slug = field_validator("indicator")(lambda v: slug(v))
 
     @field_validator("sector")
     @classmethod
     def _sector(cls, v: str, info: ValidationInfo) -> str:
-        sectors = _ctx(info).get("sectors", ())
+        sectors = context(info).get("sectors", ())
         if v not in sectors:
             raise ValueError(f"unknown sector; expected one of: {', '.join(sectors)}")
         return v
@@ -168,7 +145,22 @@ class IndicatorRow(BaseModel):
     @field_validator("unit")
     @classmethod
     def _unit(cls, v: str, info: ValidationInfo) -> str:
-        return _check_unit(v, info)
+        return check_unit(v, info)
+
+    @field_validator("grdp_component", mode="before")
+    @classmethod
+    def _component(cls, v: Any) -> Any:
+        if isinstance(v, str) and v.isdigit():
+            return int(v)
+        if v in ("", None):
+            return None  # not a component of GRDP
+        raise ValueError("must be empty or the component's position (1, 2, …) in the GRDP breakdown")
+
+    @model_validator(mode="after")
+    def _component_adds_up(self) -> "IndicatorRow":
+        if self.grdp_component is not None and not self.additive:
+            raise MultiFieldError([("additive", "a GRDP component must be additive")])
+        return self
 
 
 class TargetRow(BaseModel):
@@ -183,12 +175,12 @@ class TargetRow(BaseModel):
     clause: str
     quote: str = Field(min_length=1)
 
-    _v_slug = field_validator("target_id")(lambda v: _slug(v))
+    _v_slug = field_validator("target_id")(lambda v: slug(v))
 
     @field_validator("indicator")
     @classmethod
     def _indicator(cls, v: str, info: ValidationInfo) -> str:
-        if v not in _ctx(info).get("indicators", {}):
+        if v not in context(info).get("indicators", {}):
             raise ValueError("unknown indicator; it must be listed in indicators.csv")
         return v
 
@@ -216,35 +208,37 @@ class TargetRow(BaseModel):
 
     @field_validator("comparator_text")
     @classmethod
-    def _ctext(cls, v: str) -> str:
-        if v not in COMPARATOR_WORDS:
-            raise ValueError(f"unknown wording; known: {', '.join(COMPARATOR_WORDS)}")
+    def _ctext(cls, v: str, info: ValidationInfo) -> str:
+        words = context(info).get("comparators", {})
+        if v not in words:
+            raise ValueError(f"unknown wording; known (lexicon.yml): {', '.join(words)}")
         return v
 
     @field_validator("value", mode="before")
     @classmethod
     def _value(cls, v: str, info: ValidationInfo) -> float:
-        return _number(v, info)
+        return number(v, info)
 
     @field_validator("unit")
     @classmethod
     def _unit(cls, v: str, info: ValidationInfo) -> str:
-        return _check_unit(v, info)
+        return check_unit(v, info)
 
     @field_validator("clause")
     @classmethod
     def _clause(cls, v: str, info: ValidationInfo) -> str:
-        return _check_clause(v, info)
+        return check_clause(v, info)
 
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo) -> "TargetRow":
-        ctx = _ctx(info)
+        ctx = context(info)
         problems = []
-        _check_measure_unit(self.measure, self.value, self.unit, ctx.get("indicators", {}).get(self.indicator),
-                            ctx.get("units", {}), problems)
-        if COMPARATOR_WORDS.get(self.comparator_text) != self.comparator:
+        check_measure_unit(self.measure, self.value, self.unit, ctx.get("indicators", {}).get(self.indicator),
+                           ctx.get("units", {}), problems)
+        words = ctx.get("comparators", {})
+        if words.get(self.comparator_text) != self.comparator:
             problems.append(("comparator", f"'{self.comparator_text}' means "
-                             f"{COMPARATOR_WORDS.get(self.comparator_text)}, not {self.comparator}"))
+                             f"{words.get(self.comparator_text)}, not {self.comparator}"))
         res: Resolution | None = ctx.get("resolution")
         if res is not None:
             if self.quote not in res.text:
@@ -280,52 +274,10 @@ class TaskParagraphRow(BaseModel):
     @field_validator("clause")
     @classmethod
     def _clause(cls, v: str, info: ValidationInfo) -> str:
-        return _check_clause(v, info)
+        return check_clause(v, info)
 
 
 # --------------------------------------------------------------------------- helpers
-def _number(v: Any, info: ValidationInfo) -> float:
-    if isinstance(v, (int, float)):
-        return float(v)
-    if v is None or str(v).strip() == "":
-        raise ValueError("is empty; a number is required")
-    conv = _ctx(info).get("convention", "vi")
-    try:
-        return float(parse_number(str(v), conv))
-    except NumberParseError as exc:
-        raise ValueError(str(exc)) from None
-
-
-def _check_unit(v: str, info: ValidationInfo) -> str:
-    units = _ctx(info).get("units", {})
-    if v not in units:
-        raise ValueError(f"unit not in units.csv; known: {', '.join(units)}")
-    return v
-
-
-def _check_clause(v: str, info: ValidationInfo) -> str:
-    parse_ref(v)
-    res: Resolution | None = _ctx(info).get("resolution")
-    if res is not None and v not in res.refs():
-        raise ValueError("the resolution has no such clause")
-    return v
-
-
-def _check_measure_unit(measure: str, value: float, unit: str, indicator: dict | None, units: dict,
-                        problems: list[tuple[str, str]]) -> None:
-    if measure == "level":
-        if value < 0:
-            problems.append(("value", "a level cannot be negative"))
-        if indicator and unit in units and indicator["unit"] in units:
-            if units[unit]["base_unit"] != units[indicator["unit"]]["base_unit"]:
-                problems.append(("unit", f"'{unit}' cannot express {indicator['indicator']}, "
-                                 f"which is measured in '{indicator['unit']}'"))
-    elif unit != "pct":
-        problems.append(("unit", f"a {measure} figure is in 'pct'"))
-    if measure in ("share_of_plan_pct", "pct_of_prior_year") and value < 0:
-        problems.append(("value", "a share cannot be negative"))
-
-
 def to_canonical(value: float, unit: str, indicator_unit: str, units: dict) -> float:
     """Convert ``value`` in ``unit`` to the indicator's own unit (same base unit assumed)."""
     if unit == indicator_unit:
@@ -355,7 +307,7 @@ def _unique(rows: list[tuple[int, int, dict]], key: str | tuple[str, ...], file:
 # --------------------------------------------------------------------------- registry
 @dataclass
 class Registry:
-    """Everything the briefings know about the resolution's targets."""
+    """Everything the briefings know about the resolution's targets, and the domain facts of ``data/``."""
 
     data_dir: Path
     catalog: Catalog
@@ -365,17 +317,60 @@ class Registry:
     indicators: pd.DataFrame
     targets: pd.DataFrame
     task_paragraphs: pd.DataFrame
+    lexicon: LexiconFile
     files: dict[str, Path] = field(default_factory=dict)
 
     @property
     def sector_ids(self) -> list[str]:
         return list(self.sectors.sort_values("order")["sector"])
 
+    @property
+    def overview_sector(self) -> str:
+        """The sector the overview covers (catalog.yml's ``overview_sector``); it has no sector briefing."""
+        return self.catalog.overview_sector
+
+    @property
+    def briefing_sectors(self) -> list[str]:
+        """The sectors that get a sector briefing: every sector but the overview's, in order."""
+        return [s for s in self.sector_ids if s != self.overview_sector]
+
+    @property
+    def province(self) -> str:
+        """The resolution's area (catalog.yml's ``province``): the area of every figure the briefings assess."""
+        return self.catalog.province
+
+    @property
+    def areas(self) -> tuple[str, ...]:
+        """The areas an observation may be for (catalog.yml's ``areas``): the province and parts of it."""
+        return tuple(self.catalog.areas)
+
+    @property
+    def grdp_components(self) -> tuple[str, ...]:
+        """The indicators that make up GRDP, in the order of indicators.csv's ``grdp_component``."""
+        comp = self.indicators.dropna(subset=["grdp_component"]).sort_values("grdp_component")
+        return tuple(comp["indicator"])
+
+    @property
+    def comparator_words(self) -> dict[str, str]:
+        """The resolution's comparator wording and the comparator it means (lexicon.yml's ``comparators``)."""
+        return dict(self.lexicon.comparators)
+
     def sector_name(self, sector: str, lang: str = "vi") -> str:
         return self.sectors.set_index("sector").loc[sector, f"name_{lang}"]
 
     def indicator_name(self, indicator: str, lang: str = "vi") -> str:
         return self.indicators.set_index("indicator").loc[indicator, f"name_{lang}"]
+
+    def short_name(self, indicator: str, lang: str = "vi") -> str:
+        """The indicator's short display name (indicators.csv's ``short_name_vi``/``short_name_en``).
+
+        Examples
+        --------
+        >>> reg = load_registry()
+        >>> reg.short_name("intl_tourists"), reg.short_name("va_services", "en")
+        ('Khách quốc tế', 'Services')
+        """
+        return self.indicators.set_index("indicator").loc[indicator, f"short_name_{lang}"]
 
     def unit_symbol(self, unit: str, lang: str = "vi") -> str:
         return self.units.set_index("unit").loc[unit, f"symbol_{lang}"]
@@ -398,21 +393,27 @@ def load_registry(data_dir: Path | str | None = None) -> Registry:
     """Load and validate the registry in ``data_dir`` (default: this clone's ``data/``).
 
     Raises :class:`DataError` listing every problem with file, row and field.
+
+    Examples
+    --------
+    >>> reg = load_registry()
+    >>> reg.grdp_components, reg.overview_sector, reg.province
+    (('va_agri', 'va_industry', 'va_services', 'va_taxes'), 'economy', 'kien_giang')
     """
     data_dir = Path(data_dir) if data_dir else default_data_dir()
     catalog = load_catalog(data_dir)
     files = {k: data_dir / getattr(catalog, k) for k in
-             ("resolution", "sectors", "units", "indicators", "targets", "task_paragraphs")}
+             ("resolution", "sectors", "units", "indicators", "targets", "task_paragraphs", "lexicon")}
     res_path = files["resolution"]
     if not res_path.exists():
-        raise DataError([DataProblem(_shown(res_path, data_dir), "the resolution text is missing")])
+        raise DataError([DataProblem(shown_path(res_path, data_dir), "the resolution text is missing")])
     resolution = load_resolution(res_path)
     ctx: dict[str, Any] = {"convention": catalog.decimal_convention, "resolution": resolution}
     problems: list[DataProblem] = []
     positions: dict[str, list[tuple[int, int]]] = {}
 
     def load(name: str, model, key) -> list:
-        shown = _shown(files[name], data_dir)
+        shown = shown_path(files[name], data_dir)
         rows = read_csv(files[name], list(model.model_fields), shown)
         out, probs = collect_row_problems(model, rows, shown, ctx)
         problems.extend(probs)
@@ -422,10 +423,21 @@ def load_registry(data_dir: Path | str | None = None) -> Registry:
 
     sectors = load("sectors", SectorRow, "sector")
     ctx["sectors"] = [s.sector for s in sectors]
+    if catalog.overview_sector not in ctx["sectors"]:
+        problems.append(DataProblem(shown_path(data_dir / "catalog.yml", data_dir),
+                                    f"overview_sector {catalog.overview_sector!r} is not a sector of "
+                                    f"{catalog.sectors}", field="overview_sector"))
     units = load("units", UnitRow, "unit")
     ctx["units"] = {u.unit: u.model_dump() for u in units}
     indicators = load("indicators", IndicatorRow, "indicator")
     ctx["indicators"] = {i.indicator: i.model_dump() for i in indicators}
+    problems.extend(_check_components(indicators, positions["indicators"], shown_path(files["indicators"], data_dir)))
+    try:
+        lexicon = read_lexicon(files["lexicon"], shown_path(files["lexicon"], data_dir), ctx["indicators"],
+                               ctx["units"])
+        ctx["comparators"] = lexicon.comparators
+    except DataError as exc:
+        raise DataError(problems + exc.problems) from None
     targets = load("targets", TargetRow, "target_id")
     tasks = load("task_paragraphs", TaskParagraphRow, ("sector", "clause", "paragraph"))
     if problems:
@@ -442,17 +454,36 @@ def load_registry(data_dir: Path | str | None = None) -> Registry:
         to_canonical(v, u, iu, ctx["units"]) if m == "level" else v
         for v, u, iu, m in zip(tg["value"], tg["unit"], tg["indicator_unit"], tg["measure"])
     ]
-    reg = Registry(data_dir, catalog, resolution, _frame(sectors), _frame(units), ind, tg, _frame(tasks), files)
+    reg = Registry(data_dir, catalog, resolution, _frame(sectors), _frame(units), ind, tg, _frame(tasks), lexicon,
+                   files)
     problems = check_targets(reg)
     if problems:
         raise DataError(problems)
     return reg
 
 
+def _check_components(indicators: list[IndicatorRow], positions: list[tuple[int, int]], shown: str
+                      ) -> list[DataProblem]:
+    """GRDP components are numbered 1, 2, … without gaps or repeats, and share one unit."""
+    problems = []
+    comps = [(i, pos) for i, pos in zip(indicators, positions) if i.grdp_component is not None]
+    numbers = sorted(i.grdp_component for i, _ in comps)
+    if numbers != list(range(1, len(numbers) + 1)):
+        row, line = comps[-1][1] if comps else (None, None)
+        problems.append(DataProblem(shown, f"grdp_component must number the components 1, 2, … once each "
+                                           f"(got {', '.join(map(str, numbers))})", row=row, field="grdp_component",
+                                    line=line))
+    for i, (row, line) in comps:
+        if i.unit != comps[0][0].unit:
+            problems.append(DataProblem(shown, f"a GRDP component is in {comps[0][0].unit!r} like the others, "
+                                               f"not {i.unit!r}", row=row, field="unit", line=line))
+    return problems
+
+
 def check_targets(reg: Registry) -> list[DataProblem]:
     """Cross-row checks: an additive indicator's H2 target cannot exceed its year target."""
     problems = []
-    shown = _shown(reg.files["targets"], reg.data_dir)
+    shown = shown_path(reg.files["targets"], reg.data_dir)
     tg = reg.targets.reset_index(drop=True)
     for (indicator, measure), grp in tg.groupby(["indicator", "measure"], sort=False):
         years = {parse_period(p).year for p in grp["period"]}
@@ -466,3 +497,8 @@ def check_targets(reg: Registry) -> list[DataProblem]:
                                                 f"({fy['value'].iloc[0]:.12g})", row=int(h2["row"].iloc[0]),
                                                 field="value", line=int(h2["line"].iloc[0])))
     return problems
+
+
+__all__ = ["COMPARATORS", "MEASURES", "RESOLUTION_AS_OF", "TARGET_PERIOD_KINDS", "Catalog", "IndicatorRow", "Registry",
+           "SectorRow", "TargetRow", "TaskParagraphRow", "UnitRow", "check_targets", "load_catalog", "load_registry",
+           "load_yaml", "shown_path", "to_canonical"]

@@ -4,7 +4,6 @@ What a scenario may set, and how its outcomes are computed: :mod:`kg_metrics.ana
 """
 from __future__ import annotations
 
-import math
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -14,13 +13,11 @@ import yaml
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError, ValidationInfo, field_validator
 
 from kg_metrics.errors import DataError, DataProblem, ParameterError
-from kg_metrics.text.format import NumberParseError, parse_number
-from kg_metrics.data.registry import Registry, _shown, load_registry
+from kg_metrics.data.registry import Registry, load_registry
+from kg_metrics.data.validation import number, shown_path
 from kg_metrics.paths import default_data_dir
 
 
-#: The GRDP components, in the order the statistics office lists them.
-COMPONENTS = ("va_agri", "va_industry", "va_services", "va_taxes")
 #: A sane range for any growth rate of a scenario (H2 y/y or a revised H1), in percent.
 GROWTH_RANGE_PCT = (-50.0, 100.0)
 #: A sane range for w₁, the H1 share of a year (fraction).
@@ -35,32 +32,6 @@ _SOURCE = re.compile(r"^(https?://\S+|derived from \S.*|explorer\b.*)$")
 
 
 # =========================================================================== schema
-def _number(v: Any, info: ValidationInfo) -> float:
-    """A number as the data write it: an integer, or a string in the catalog's decimal convention.
-
-    A float is refused when read from a file (``9.200`` would be ambiguous), accepted from Python.
-    """
-    convention = (info.context or {}).get("convention", "vi")
-    if isinstance(v, bool):
-        raise ValueError(f"must be a number, not {v!r}")
-    if isinstance(v, int):
-        return float(v)
-    if isinstance(v, float) and not (info.context or {}).get("from_file"):
-        if math.isnan(v) or math.isinf(v):
-            raise ValueError(f"must be a finite number, not {v!r}")
-        return v
-    if isinstance(v, float):
-        example = "'2,46'" if convention == "vi" else "'2.46'"
-        raise ValueError(f"{v!r}: write a decimal as a quoted string in the data's notation (decimal_convention: "
-                         f"{convention}), e.g. {example}, so that it cannot be misread")
-    if isinstance(v, str):
-        try:
-            return float(parse_number(v, convention))
-        except NumberParseError as exc:
-            raise ValueError(str(exc)) from None
-    raise ValueError(f"must be a number, not {type(v).__name__}")
-
-
 def _in_range(v: float, lo: float, hi: float, what: str) -> float:
     if not lo <= v <= hi:
         raise ValueError(f"{what} {v:g} is outside the sane range [{lo:g}, {hi:g}]")
@@ -100,7 +71,7 @@ class H2Growth(_Sourced):
     @field_validator("h2_growth_pct", mode="before")
     @classmethod
     def _value(cls, v: Any, info: ValidationInfo) -> float:
-        return _in_range(_number(v, info), *GROWTH_RANGE_PCT, "H2 growth (%)")
+        return _in_range(number(v, info), *GROWTH_RANGE_PCT, "H2 growth (%)")
 
 
 class H1Weight(_Sourced):
@@ -111,7 +82,7 @@ class H1Weight(_Sourced):
     @field_validator("h1_weight", mode="before")
     @classmethod
     def _value(cls, v: Any, info: ValidationInfo) -> float:
-        return _in_range(_number(v, info), *H1_WEIGHT_RANGE, "w₁")
+        return _in_range(number(v, info), *H1_WEIGHT_RANGE, "w₁")
 
 
 class H1Revision(_Sourced):
@@ -123,14 +94,14 @@ class H1Revision(_Sourced):
     @field_validator("growth_yoy_pct", mode="before")
     @classmethod
     def _growth(cls, v: Any, info: ValidationInfo) -> float | None:
-        return None if v is None else _in_range(_number(v, info), *GROWTH_RANGE_PCT, "H1 growth (%)")
+        return None if v is None else _in_range(number(v, info), *GROWTH_RANGE_PCT, "H1 growth (%)")
 
     @field_validator("level", mode="before")
     @classmethod
     def _level(cls, v: Any, info: ValidationInfo) -> float | None:
         if v is None:
             return None
-        x = _number(v, info)
+        x = number(v, info)
         if x <= 0:
             raise ValueError(f"a level must be positive, not {x:g}")
         return x
@@ -191,7 +162,7 @@ class Scenario(BaseModel):
 
 
 def scenario_indicators(reg: Registry) -> list[str]:
-    """Indicators a scenario may give an H2 growth: additive, with a level target, outside GRDP.
+    """Indicators a scenario may give an H2 growth: additive, with a level target, outside the overview's sector.
 
     Examples
     --------
@@ -200,12 +171,12 @@ def scenario_indicators(reg: Registry) -> list[str]:
     (['rice', 'ntm_communes'], True)
     """
     tg = reg.targets[(reg.targets["measure"] == "level") & reg.targets["additive"].astype(bool)
-                     & (reg.targets["sector"] != "economy")]
+                     & (reg.targets["sector"] != reg.overview_sector)]
     return list(dict.fromkeys(tg["indicator"]))
 
 
 def _revisable(reg: Registry) -> list[str]:
-    return ["grdp", *COMPONENTS, *scenario_indicators(reg)]
+    return ["grdp", *reg.grdp_components, *scenario_indicators(reg)]
 
 
 # =========================================================================== files
@@ -280,7 +251,7 @@ def load_scenario(name_or_path: str | Path, data_dir: Path | str | None = None,
                   reg: Registry | None = None) -> Scenario:
     """Load and validate a scenario: a name in ``<data_dir>/scenarios``, or a path to a ``.yml`` file.
 
-    Raises :class:`DataError` naming the file, the field path (``sectors.va_agri.h2_growth_pct``) and
+    Raises :class:`DataError` naming the file, the field path (``sectors.<component>.h2_growth_pct``) and
     the line of every problem: unparseable YAML, a wrong type, an unknown sector or indicator, a growth
     outside :data:`GROWTH_RANGE_PCT`, a w₁ outside :data:`H1_WEIGHT_RANGE`, a name that is not the
     file's. ``reg`` (default: loaded from ``data_dir``) gives the indicators and the decimal convention.
@@ -288,13 +259,13 @@ def load_scenario(name_or_path: str | Path, data_dir: Path | str | None = None,
     Examples
     --------
     >>> s = load_scenario("low")
-    >>> s.name, s.sectors["va_agri"].h2_growth_pct
-    ('low', 0.79)
+    >>> s.name, s.sectors["va_services"].h2_growth_pct
+    ('low', 6.15)
     """
     reg = reg or load_registry(data_dir)
     data_dir = Path(data_dir) if data_dir else reg.data_dir
     path = _resolve(name_or_path, data_dir)
-    shown = _shown(path, data_dir)
+    shown = shown_path(path, data_dir)
     if not path.is_file():
         known = scenario_names(data_dir)
         raise DataError([DataProblem(shown, "not found; known scenarios: " + (", ".join(known) or "none"))])
@@ -322,7 +293,7 @@ def load_scenario(name_or_path: str | Path, data_dir: Path | str | None = None,
                 msg = "unknown field"
             problems.append(DataProblem(shown, msg, field=".".join(map(str, loc)) or None, line=_line_of(lines, loc)))
         raise DataError(problems) from None
-    allowed = {"sectors": list(COMPONENTS), "indicators": scenario_indicators(reg), "h1_revisions": _revisable(reg)}
+    allowed = {"sectors": list(reg.grdp_components), "indicators": scenario_indicators(reg), "h1_revisions": _revisable(reg)}
     what = {"sectors": "GRDP component", "indicators": "indicator with an additive level target",
             "h1_revisions": "indicator"}
     for group, keys in allowed.items():

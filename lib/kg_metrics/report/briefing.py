@@ -26,7 +26,6 @@ per target in the facts table.
 from __future__ import annotations
 
 import math
-import warnings
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -40,18 +39,21 @@ from kg_metrics.analysis.checks import anomalies
 from kg_metrics.text.format import format_number, format_pct, format_pp, format_quantity, value_or_none
 from kg_metrics.arithmetic.growth import required_h2_growth
 from kg_metrics.data.observations import check_observations, load_observations, lookup
-from kg_metrics.data.params import OVERVIEW_SECTOR, validate_parameters
+from kg_metrics.data.params import validate_parameters
 from kg_metrics.data.periods import parse_period, period_label
 from kg_metrics.analysis.probability import DEFAULT_DRAWS, DEFAULT_SEED, MIN_YEARS, Probability, target_probabilities
-from kg_metrics.data.registry import Registry, _shown, load_registry, load_yaml
+from kg_metrics.data.registry import Registry, load_registry, load_yaml, shown_path
 from kg_metrics.analysis.scenarios import ScenarioOutcome, apply_scenario, scenario_outcome
-from kg_metrics.data.scenario_files import COMPONENTS, Scenario, load_scenario
+from kg_metrics.data.scenario_files import Scenario, load_scenario
 from kg_metrics.arithmetic.status import STATUSES, THRESHOLDS
 
+from kg_metrics.report import sections
 from kg_metrics.report.backtest import Backtest
-from kg_metrics.report.markup import (LABELS, _GRDP_INPUTS, Html, Section, as_written, badge, check_badge, clause_label,
-                                     esc, format_date_lang, html_table, label, link, links, md_escape, md_link,
-                                     missing, show)
+from kg_metrics.report.container import Section, show
+from kg_metrics.report.sections.common import qualifier_words, status_word
+from kg_metrics.report.sections import sources as sources_section, tasks as tasks_section
+from kg_metrics.text.catalog import t as catalog_text
+from kg_metrics.report.markup import (LABELS, _GRDP_INPUTS, Html, as_written, badge, check_badge, clause_label, esc, format_date_lang, html_table, label, link, links, md_escape, md_link, missing)
 
 # =========================================================================== scenarios
 #: Texts of the explorer's controls.
@@ -112,7 +114,7 @@ def scenario_assumptions_rows(scenario: Scenario, reg: Registry, lang: str, year
         return sector is None or sector_of.get(k) == sector
 
     def name(k: str) -> str:
-        return _component_name(k, lang) if k in COMPONENTS else str(reg.indicator_name(k, lang))
+        return str(reg.short_name(k, lang)) if k in reg.grdp_components else str(reg.indicator_name(k, lang))
 
     if scenario.h1_weight is not None and sector is None:
         a = scenario.h1_weight
@@ -146,7 +148,7 @@ def scenario_section_content(outcome: ScenarioOutcome, reg: Registry, lang: str,
     y = outcome.year
     s = Section().md("## " + label("scenario_heading", lang, name=md_escape(sc.name)))
     rows = scenario_assumptions_rows(sc, reg, lang, y, sector=sector)
-    shown = _shown(sc.path, reg.data_dir) if sc.path is not None else f"{sc.name}.yml"
+    shown = shown_path(sc.path, reg.data_dir) if sc.path is not None else f"{sc.name}.yml"
     if rows:
         s.md(label("scenario_assumptions", lang, file=md_escape(shown)))
         s.html(html_table(label("scenario_assumptions_header", lang).split("|"), rows, num=[1]))
@@ -249,7 +251,7 @@ def _grdp_outcome(oc: ScenarioOutcome, reg: Registry, lang: str, next_figure=Non
     s.md(md_escape(" ".join(notes)))
     growth_rows, contrib_rows = [], []
     for r in comp.to_dict("records"):
-        name = _component_name(r["component"], lang)
+        name = str(reg.short_name(r["component"], lang))
         g2 = value_or_none(r["h2_growth_pct"])
         g2_cell: Any = missing(lang) if g2 is None else Html(
             f"{esc(format_pct(g2, lang))}<br><span class=\"data-note\">{esc(label('so_src_' + r['h2_growth_source'], lang))}"
@@ -314,7 +316,7 @@ class Briefing:
         applied before the assessment, and the briefing is labelled as a scenario briefing.
         """
         if notebook is None:
-            notebook = "overview" if sector in (None, "", OVERVIEW_SECTOR) else "sector"
+            notebook = "overview" if not sector else "sector"
         # Cheap checks first (no data read), then one registry load that the sector check reuses.
         cheap = validate_parameters(None, lang, data_dir, as_of, notebook="overview", scenario=scenario)
         reg = load_registry(cheap["data_dir"] or None)
@@ -332,7 +334,8 @@ class Briefing:
 
     # ------------------------------------------------------------------ helpers
     def L(self, key: str, **fields: Any) -> str:
-        return label(key, self.lang, **fields)
+        """The briefing text ``key`` (catalog ``briefing.<key>``) with ``fields`` filled in."""
+        return catalog_text(f"briefing.{key}", self.lang, **fields)
 
     def _unit_symbol(self, unit: str) -> str:
         return "%" if unit == "pct" else self.reg.unit_symbol(unit, self.lang)
@@ -344,16 +347,15 @@ class Briefing:
     def observed(self, row: pd.Series | dict | None, with_unit: bool = True) -> str:
         """An observation's value with its qualifier as words: 'trên 35.872 tỷ đồng', 'khoảng 5,472 …'."""
         if row is None:
-            return label("missing", self.lang)
+            return self.L("missing")
         if row["status"] == "derived":  # computed, so approximate: '≈508.645', as the checks write it
             return "≈" + (self.qty(row["value"], row["unit"]) if with_unit else format_number(row["value"], self.lang))
-        q = row["qualifier"] or ""
-        words = LABELS[self.lang].get("q" + q, "") if q else ""
+        words = qualifier_words(row["qualifier"] or "", self.lang)
         value = self.qty(row["value"], row["unit"]) if with_unit else format_number(row["value"], self.lang)
         return words + value
 
     def status_word(self, status: str) -> str:
-        return LABELS[self.lang].get(f"status_{status}", status)
+        return status_word(status, self.lang)
 
     def _next_figure(self) -> int:
         self._figure_no += 1
@@ -362,7 +364,7 @@ class Briefing:
     def _row_by_key(self, key: str) -> pd.Series | None:
         ind, measure, period = key.split("/")
         hit = self.obs[(self.obs["indicator"] == ind) & (self.obs["measure"] == measure)
-                       & (self.obs["period"] == period) & (self.obs["area"] == "kien_giang")]
+                       & (self.obs["period"] == period) & (self.obs["area"] == self.reg.province)]
         return None if hit.empty else hit.iloc[0]
 
     @staticmethod
@@ -433,16 +435,14 @@ class Briefing:
         self.notes = list(check_observations(self.obs))
         missing_rows = set(self.reg.targets["target_id"]) - set(self.assessed["target_id"])
         if missing_rows:
-            self.notes.append(f"targets not assessed: {', '.join(sorted(missing_rows))}")
+            self.notes.append(catalog_text("sector.note_not_assessed", self.lang, targets=", ".join(sorted(missing_rows))))
         if self.notebook == "overview":
             contrib = sector_contributions(self.obs, self.year, as_of=self.as_of)
             g1 = lookup(self.obs, "grdp", f"H1-{self.year}", "growth_yoy_pct", as_of=self.as_of)
             total = contrib["contribution_pp"].sum(min_count=1)
             if g1 is not None and not math.isnan(total) and abs(total - g1["value"]) > 0.05:
-                self.notes.append(("Tổng đóng góp của các khu vực ({t}) khác tăng trưởng GRDP ({g})."
-                                   if self.lang == "vi" else
-                                   "The sectors' contributions ({t}) do not add up to GRDP growth ({g}).")
-                                  .format(t=format_pp(total, self.lang), g=format_pct(g1["value"], self.lang)))
+                self.notes.append(catalog_text("sector.note_contrib_mismatch", self.lang,
+                                               t=format_pp(total, self.lang), g=format_pct(g1["value"], self.lang)))
         self._checked = True
 
     # ------------------------------------------------------------------ title
@@ -500,7 +500,7 @@ class Briefing:
         rows = []
         for r in df.to_dict("records"):
             w = value_or_none(r["weight"])
-            rows.append([charts.COMPONENT_LABELS.get(r["component"], {}).get(lang, r["component"]),
+            rows.append([str(self.reg.short_name(r["component"], lang)),
                          format_pct(value_or_none(r["growth_pct"]), lang), format_pct(None if w is None else w * 100, lang, 1),
                          format_pp(value_or_none(r["contribution_pp"]), lang)])
         rows.append([Html(f"<strong>{esc(self.L('contrib_total'))}</strong>"),
@@ -512,7 +512,7 @@ class Briefing:
             base = lookup(self.obs, c, f"H1-{b}", as_of=self.as_of)
             if base is None:
                 continue
-            name = charts.COMPONENT_LABELS.get(c, {}).get(lang, c)
+            name = str(self.reg.short_name(c, lang))
             if base["status"] == "derived":
                 notes.append(self.L("weight_derived", name=name, how=self.describe_derivation(base)))
             elif base["qualifier"] in (">", "<", "≈"):
@@ -856,27 +856,8 @@ class Briefing:
 
     # ------------------------------------------------------------------ sector: tasks
     def task_rows(self) -> pd.DataFrame:
-        """The sector's tasks as (clause, paragraph, text) rows, one per sentence when the extractor is there.
-
-        Prefers :func:`kg_metrics.data.extract.tasks_for_sector` (sentence by sentence); falls back to
-        :meth:`Registry.tasks_for` (paragraph by paragraph) when that is missing or unusable.
-        """
-        sector = self.sector or OVERVIEW_SECTOR
-        try:
-            from kg_metrics.data.extract import tasks_for_sector  # written separately; optional
-        except ImportError:
-            tasks_for_sector = None
-        if tasks_for_sector is not None:
-            try:
-                df = tasks_for_sector(self.reg, sector)
-            except Exception as exc:  # noqa: BLE001 - never lose the tasks over the extractor
-                warnings.warn(f"kg_metrics.data.extract.tasks_for_sector failed ({exc}); using Registry.tasks_for")
-            else:
-                if isinstance(df, pd.DataFrame) and {"clause", "paragraph", "text"} <= set(df.columns):
-                    return df[["clause", "paragraph", "text"]].reset_index(drop=True)
-                warnings.warn("kg_metrics.data.extract.tasks_for_sector returned an unexpected shape; "
-                              "using Registry.tasks_for")
-        return self.reg.tasks_for(sector)[["clause", "paragraph", "text"]]
+        """The sector's tasks as (clause, paragraph, text) rows (:func:`kg_metrics.report.sections.tasks.task_rows`)."""
+        return tasks_section.task_rows(self)
 
     def tasks_content(self) -> Section:
         lang = self.lang
@@ -895,41 +876,8 @@ class Briefing:
 
     # ------------------------------------------------------------------ sources
     def used_observations(self) -> pd.DataFrame:
-        """Every observation the briefing uses (periods ending by ``as_of``), with the inputs of derived ones.
-
-        Adds ``input_of`` (True for a row listed only as an input of a derived figure).
-        """
-        obs = self.obs[self.obs["area"] == "kien_giang"]
-        ends = obs["period"].map(lambda p: parse_period(p).end.isoformat())
-        if self.notebook == "sector":
-            inds = list(dict.fromkeys(self._sector_targets()["indicator"]))
-            used = obs[obs["indicator"].isin(inds) & obs["measure"].isin(["level", "growth_yoy_pct"])
-                       & (ends <= self.as_of)]
-        else:
-            y, b = self.year, self.year - 1
-            comps = ["va_agri", "va_industry", "va_services", "va_taxes"]
-            keys = {("grdp", "growth_yoy_pct", f"H1-{y}"), ("grdp", "level", f"H1-{b}"), ("grdp", "level", f"FY-{b}")}
-            keys |= {(c, "level", f"H1-{b}") for c in comps} | {(c, "growth_yoy_pct", f"H1-{y}") for c in comps}
-            mask = [(i, m, p) in keys for i, m, p in zip(obs["indicator"], obs["measure"], obs["period"])]
-            used = obs[pd.Series(mask, index=obs.index) & (ends <= self.as_of)]
-        rows = [r for _, r in used.iterrows()]
-        seen = {self._key(r) for r in rows}
-        extra = []
-        for r in rows:
-            if r["status"] == "derived":
-                for inp in self._derivation_inputs(r):
-                    if self._key(inp) not in seen:
-                        seen.add(self._key(inp))
-                        extra.append(inp)
-        out = pd.DataFrame(rows + extra, columns=obs.columns)
-        out["input_of"] = [False] * len(rows) + [True] * len(extra)
-        if out.empty:
-            return out
-        order = {ind: i for i, ind in enumerate(self.reg.indicators["indicator"])}
-        out["_o"] = out["indicator"].map(order)
-        out["_end"] = out["period"].map(lambda p: parse_period(p).end.isoformat())
-        out["_m"] = out["measure"].map({"level": 0, "growth_yoy_pct": 1}).fillna(2)
-        return out.sort_values(["_o", "_m", "_end"]).drop(columns=["_o", "_end", "_m"]).reset_index(drop=True)
+        """Every observation the briefing uses (:func:`kg_metrics.report.sections.sources.used_observations`)."""
+        return sources_section.used_observations(self)
 
     def sources_content(self) -> Section:
         lang = self.lang
@@ -1024,7 +972,7 @@ class Briefing:
             s.html(f"<p>{esc(self.L('prob_unavailable'))}</p><ul>{items}</ul>")
         # the overview draws the fan charts of its own (GRDP) targets; each sector briefing draws its own
         fans = [o for o in assessed.to_dict("records") if probs[o["target_id"]].available
-                and (self.notebook == "sector" or o["sector"] == OVERVIEW_SECTOR)]
+                and (self.notebook == "sector" or o["sector"] == self.reg.overview_sector)]
         for o in fans:
             s.extend(self.fan_content(o, probs[o["target_id"]]))
         if self.notebook == "overview" and k > len(fans):
@@ -1073,6 +1021,19 @@ class Briefing:
         if self.notebook != "overview" or self.scenario is not None:
             return Section()
         return Backtest(self.reg, self.data_obs, lang=self.lang).content()
+
+    # ------------------------------------------------------------------ sections (registered in kg_metrics.report.sections)
+    def data(self, name: str) -> Mapping[str, Any] | None:
+        """The data section ``name`` shows (a dict of DataFrames, records and numbers), to inspect or change."""
+        return sections.section_data(name, self)
+
+    def section(self, name: str, data: Mapping[str, Any] | None = None) -> Section:
+        """Section ``name`` rendered from its data (or from ``data``, e.g. an edited copy of :meth:`data`)."""
+        return sections.render(name, self, data)
+
+    def show(self, name: str, data: Mapping[str, Any] | None = None) -> None:
+        """Display section ``name`` in the notebook."""
+        show(self.section(name, data))
 
     # ------------------------------------------------------------------ display methods (the notebooks call these)
     def title(self) -> None:

@@ -1,4 +1,4 @@
-"""Charts of the briefings: one style set once, labels in Vietnamese or English, numbers via :mod:`kg_metrics.text.format`.
+"""Charts of the briefings: one style set once, texts from the catalog (``chart.*``), numbers via :mod:`kg_metrics.text.format`.
 
 Figures are plain :class:`matplotlib.figure.Figure` objects (no pyplot state, so nothing is
 shown twice and nothing leaks); notebooks show them with ``display(fig)``. Captions are text,
@@ -29,12 +29,15 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from kg_metrics.text.format import format_number, format_pct, format_pp, format_quantity, value_or_none
+from kg_metrics.data.observations import province_of
 from kg_metrics.data.periods import parse_period, period_label
 from kg_metrics.data.registry import Registry
 from kg_metrics.arithmetic.status import THRESHOLDS
+from kg_metrics.text.catalog import catalog
 
 FONT = "DejaVu Sans"  # full Vietnamese coverage; bundled with matplotlib and in fonts-dejavu-core
 DPI = 150
+LEGEND_BELOW = "outside lower center"  # noqa: prose (a matplotlib legend location: below the axes)
 FIGSIZE = (7.2, 3.9)
 COLORS = {
     "h1": "#1f4e79",        # H1, observed
@@ -73,90 +76,6 @@ STYLE: dict[str, Any] = {
     "pdf.fonttype": 42,
 }
 
-#: Every fixed text of the charts, in both languages.
-CHART_LABELS: dict[str, dict[str, str]] = {
-    "vi": {
-        "h1": "6 tháng đầu năm", "h2": "6 tháng cuối năm",
-        "fy_only": "Cả năm (không tách được 6 tháng)",
-        "h1_reported": "6 tháng đầu năm {y}: thực hiện",
-        "h1_derived": "6 tháng đầu năm {y}: thực hiện (tính suy ra)",
-        "h1_implied": "6 tháng đầu năm {y}: ngầm định trong nghị quyết",
-        "h2_target": "6 tháng cuối năm {y}: mục tiêu",
-        "h2_required": "6 tháng cuối năm {y}: cần đạt",
-        "fy_target": "Mục tiêu năm {y}: {v}",
-        "target_only": "Mục tiêu năm {y} (không tách 6 tháng)",
-        "target_tick": "{y}\n(mục tiêu)",
-        "covid": "Năm COVID-19: không dùng so sánh mùa vụ",
-        "no_data": "Chưa có số liệu",
-        "no_data_level": "Chưa có số liệu thực hiện",
-        "growth_axis": "Tăng so với cùng kỳ năm trước (%)",
-        "growth_h1": "6 tháng đầu năm", "growth_fy": "Cả năm",
-        "growth_h1_y": "6 tháng đầu năm {y}: thực hiện",
-        "contrib_axis": "Đóng góp vào tăng trưởng GRDP (điểm phần trăm)",
-        "contrib_derived": "Quyền số tính suy ra",
-        "observed": "Thực hiện", "observed_derived": "Thực hiện (tính suy ra)",
-        "level_target": "Mục tiêu {p}: {v}",
-        # fan charts (probability of meeting a target)
-        "fan_band_80": "Khoảng 80% của mô phỏng (phân vị 10–90)",
-        "fan_band_50": "Khoảng 50% (phân vị 25–75)",
-        "fan_median": "Trung vị mô phỏng {y}: {v}",
-        "fan_history": "Các năm trước (số liệu đã công bố)",
-        "fan_history_covid": "Năm COVID-19 (không dùng để mô phỏng)",
-        "fan_start": "6 tháng đầu năm {y}: thực hiện",
-        "fan_target": "Mục tiêu: {v}",
-        "fan_p": "Xác suất đạt ≈ {p}",
-        "fan_tick": "{y}\n(mô phỏng)",
-        "fan_tick_h1": "6 tháng đầu\nnăm {y}",
-        "fan_tick_h2": "6 tháng cuối\nnăm {y}\n(mô phỏng)",
-        "fan_axis_growth": "Tăng so với cùng kỳ năm trước (%)",
-        "fan_axis_h2": "{unit}, 6 tháng cuối năm",
-        "fan_axis_fy": "{unit}, cả năm",
-        # scenario contributions
-        "sc_h1": "6 tháng đầu năm {y} (thực hiện)",
-        "sc_h2": "6 tháng cuối năm {y} (kịch bản)",
-        "sc_year": "Cả năm {y} (kịch bản)",
-    },
-    "en": {
-        "h1": "H1", "h2": "H2",
-        "fy_only": "Full year (no half-year split)",
-        "h1_reported": "H1 {y}: actual",
-        "h1_derived": "H1 {y}: actual (derived)",
-        "h1_implied": "H1 {y}: implied by the resolution",
-        "h2_target": "H2 {y}: target",
-        "h2_required": "H2 {y}: required",
-        "fy_target": "{y} target: {v}",
-        "target_only": "{y} target (no half-year split)",
-        "target_tick": "{y}\n(target)",
-        "covid": "COVID-19 year: left out of seasonal comparisons",
-        "no_data": "No data available",
-        "no_data_level": "No reported figures available",
-        "growth_axis": "Growth on the same period a year earlier (%)",
-        "growth_h1": "H1", "growth_fy": "Full year",
-        "growth_h1_y": "H1 {y}: actual",
-        "contrib_axis": "Contribution to GRDP growth (percentage points)",
-        "contrib_derived": "Weight derived",
-        "observed": "Reported", "observed_derived": "Reported (derived)",
-        "level_target": "{p} target: {v}",
-        "fan_band_80": "80% of the simulation (10th–90th percentile)",
-        "fan_band_50": "50% (25th–75th percentile)",
-        "fan_median": "Simulated median {y}: {v}",
-        "fan_history": "Earlier years (published figures)",
-        "fan_history_covid": "COVID-19 year (not used in the simulation)",
-        "fan_start": "H1 {y}: actual",
-        "fan_target": "Target: {v}",
-        "fan_p": "Probability of meeting it ≈ {p}",
-        "fan_tick": "{y}\n(simulated)",
-        "fan_tick_h1": "H1 {y}",
-        "fan_tick_h2": "H2 {y}\n(simulated)",
-        "fan_axis_growth": "Growth on the same period a year earlier (%)",
-        "fan_axis_h2": "{unit}, H2",
-        "fan_axis_fy": "{unit}, full year",
-        "sc_h1": "H1 {y} (actual)",
-        "sc_h2": "H2 {y} (scenario)",
-        "sc_year": "Year {y} (scenario)",
-    },
-}
-
 #: The GRDP components, as the statistics office names them.
 COMPONENT_LABELS: dict[str, dict[str, str]] = {
     "va_agri": {"vi": "Nông, lâm nghiệp và thủy sản", "en": "Agriculture, forestry and fishery"},
@@ -164,6 +83,11 @@ COMPONENT_LABELS: dict[str, dict[str, str]] = {
     "va_services": {"vi": "Dịch vụ", "en": "Services"},
     "va_taxes": {"vi": "Thuế sản phẩm trừ trợ cấp", "en": "Product taxes less subsidies"},
 }
+
+
+def component_name(component: str, lang: str) -> str:
+    """A GRDP component's name in ``lang`` (the code itself when it has none)."""
+    return COMPONENT_LABELS.get(component, {}).get(lang, component)
 
 
 # --------------------------------------------------------------------------- style
@@ -182,13 +106,13 @@ def apply_style(dpi: int = DPI) -> None:
 
 def _configure_ipython(dpi: int) -> None:
     try:
-        from IPython import get_ipython
+        from IPython import get_ipython  # lazy: only a notebook kernel needs it; builds and tests need not load it
     except ImportError:  # pragma: no cover - IPython is a dependency
         return
     shell = get_ipython()
     if shell is None or not hasattr(shell, "display_formatter"):
         return
-    from IPython.core.pylabtools import select_figure_formats
+    from IPython.core.pylabtools import select_figure_formats  # lazy: as above, inside a kernel only
 
     select_figure_formats(shell, {"png"}, dpi=dpi, bbox_inches="tight")
 
@@ -217,9 +141,8 @@ def save_png(fig: Figure, path, dpi: int = DPI) -> None:
 
 
 def _L(lang: str) -> dict[str, str]:
-    if lang not in CHART_LABELS:
-        raise ValueError(f"unknown language {lang!r}; expected one of: {', '.join(CHART_LABELS)}")
-    return CHART_LABELS[lang]
+    """The charts' texts in ``lang`` (catalog keys ``chart.*``, without the prefix)."""
+    return catalog(lang).prefixed("chart.")
 
 
 # --------------------------------------------------------------------------- contributions
@@ -235,7 +158,7 @@ def contributions_chart(contrib_df: pd.DataFrame, lang: str = "vi") -> Figure:
     df = contrib_df.reset_index(drop=True)
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
-    names = [COMPONENT_LABELS.get(c, {}).get(lang, c) for c in df["component"]]
+    names = [component_name(c, lang) for c in df["component"]]
     ys = list(range(len(df)))
     values = [value_or_none(v) for v in df.get("contribution_pp", pd.Series([None] * len(df)))]
     derived = [str(s) == "derived" for s in df.get("base_status", pd.Series([""] * len(df)))]
@@ -335,7 +258,7 @@ def _row(assessed_row: Mapping | pd.Series) -> dict:
 
 def _series(obs: pd.DataFrame, indicator: str, measure: str, as_of: str) -> pd.DataFrame:
     """The indicator's figures (Kiên Giang) for periods ending by ``as_of``, oldest first."""
-    sel = obs[(obs["indicator"] == indicator) & (obs["measure"] == measure) & (obs["area"] == "kien_giang")]
+    sel = obs[(obs["indicator"] == indicator) & (obs["measure"] == measure) & (obs["area"] == province_of(obs))]
     if sel.empty:
         return sel
     ends = sel["period"].map(lambda p: parse_period(p).end.isoformat())
@@ -384,7 +307,7 @@ def target_chart_data(assessed_row: Mapping | pd.Series, reg: Registry, obs: pd.
             d.h2 = max(d.fy_target - d.h1, 0.0)
             d.h2_kind = "target" if d.h1_kind == "implied" else "required"
     elif kind == "growth":
-        g1 = obs[(obs["indicator"] == ind) & (obs["measure"] == "growth_yoy_pct") & (obs["area"] == "kien_giang")
+        g1 = obs[(obs["indicator"] == ind) & (obs["measure"] == "growth_yoy_pct") & (obs["area"] == reg.province)
                  & (obs["period"] == f"H1-{year}")]
         if len(g1) and parse_period(f"H1-{year}").end.isoformat() <= as_of:
             d.h1 = float(g1["value"].iloc[0])
@@ -419,7 +342,7 @@ def target_chart(assessed_row: Mapping | pd.Series, reg: Registry, obs: pd.DataF
     else:
         handles = _draw_level(ax, d, reg, lang, L)
     if handles:
-        fig.legend(handles=handles, loc="outside lower center", ncol=2, fontsize=7.8)
+        fig.legend(handles=handles, loc=LEGEND_BELOW, ncol=2, fontsize=7.8)
     return fig
 
 
@@ -725,7 +648,7 @@ def fan_chart(data: FanChartData, reg: Registry | None = None, lang: str = "vi")
         unit = _unit_label(reg, d.unit, lang) if reg is not None else d.unit
         ax.set_ylabel(L["fan_axis_h2" if d.quantity.startswith("h2") else "fan_axis_fy"].format(unit=unit))
     _number_axis(ax.yaxis, lang)
-    fig.legend(handles=handles, loc="outside lower center", ncol=2, fontsize=7.5)
+    fig.legend(handles=handles, loc=LEGEND_BELOW, ncol=2, fontsize=7.5)
     return fig
 
 
@@ -741,7 +664,7 @@ def scenario_contributions_chart(components: pd.DataFrame, year: int, lang: str 
     df = components.reset_index(drop=True)
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
-    names = [COMPONENT_LABELS.get(c, {}).get(lang, c) for c in df["component"]]
+    names = [component_name(c, lang) for c in df["component"]]
     series = (("h1_contribution_pp", COLORS["h1"], "sc_h1"), ("h2_contribution_pp", COLORS["h2_target"], "sc_h2"),
               ("year_contribution_pp", COLORS["target"], "sc_year"))
     h = 0.26
@@ -767,10 +690,10 @@ def scenario_contributions_chart(components: pd.DataFrame, year: int, lang: str 
         lo, hi = min(0.0, min(present)), max(0.0, max(present))
         span = (hi - lo) or 1.0
         ax.set_xlim(lo - (0.12 * span if lo < 0 else 0), hi + 0.32 * span)
-    fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=7.5)
+    fig.legend(handles=handles, loc=LEGEND_BELOW, ncol=3, fontsize=7.5)
     return fig
 
 
-__all__ = ["FONT", "DPI", "COLORS", "STYLE", "CHART_LABELS", "COMPONENT_LABELS", "apply_style", "save_png",
+__all__ = ["FONT", "DPI", "COLORS", "STYLE", "COMPONENT_LABELS", "component_name", "apply_style", "save_png",
            "contributions_chart", "HistoryYear", "TargetChartData", "target_chart_data", "target_chart",
            "FanChartData", "fan_chart_data", "fan_chart", "scenario_contributions_chart"]

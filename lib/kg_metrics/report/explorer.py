@@ -1,6 +1,7 @@
 """The interactive scenario explorer behind ``notebooks/explorer.ipynb`` (ipywidgets)."""
 from __future__ import annotations
 
+import json
 import math
 from datetime import date
 from decimal import Decimal
@@ -10,12 +11,22 @@ from typing import Any
 import pandas as pd
 
 from kg_metrics.analysis.assessment import RESOLUTION_AS_OF
-from kg_metrics.text.format import format_number
+from kg_metrics.analysis.scenarios import ScenarioOutcome, scenario_outcome
+from kg_metrics.data.observations import load_observations
+from kg_metrics.data.params import validate_parameters
 from kg_metrics.data.registry import Registry, load_registry
-from kg_metrics.data.scenario_files import (COMPONENTS, EXPLORER_SOURCE, GROWTH_RANGE_PCT, H1_WEIGHT_RANGE, H1Revision,
+from kg_metrics.data.scenario_files import (EXPLORER_SOURCE, GROWTH_RANGE_PCT, H1_WEIGHT_RANGE, H1Revision,
                                             H1Weight, H2Growth, Scenario, _Sourced, baseline_scenario, load_scenario,
                                             save_scenario, scenario_indicators, scenarios_dir)
-from kg_metrics.analysis.scenarios import ScenarioOutcome, scenario_outcome
+from kg_metrics.report import templating
+from kg_metrics.report.container import Section, show
+from kg_metrics.report.sections import scenario as scenario_section
+from kg_metrics.text.catalog import catalog, t
+from kg_metrics.text.format import format_number
+
+#: Free text written into a scenario file (justifications) is English, as in the shipped files; the
+#: briefings show it marked ``lang="en"``.
+FILE_LANG = "en"
 
 
 # =========================================================================== explorer
@@ -28,7 +39,7 @@ class Explorer:
     """The interactive scenario explorer behind ``notebooks/explorer.ipynb``: one object, one update path.
 
     Controls (all in one namespace of values): ``h1_weight`` (w₁), ``grdp_h1_growth_pct`` (H1 GRDP growth,
-    a revision when it differs from the data), one per GRDP component (``va_agri`` … H2 growth, %) and
+    a revision when it differs from the data), one per GRDP component (``reg.grdp_components``: H2 growth, %) and
     one per indicator whose projection can be computed (``rice``, ``ipv``, ``tourists`` …, H2 growth, %).
     :meth:`update` recomputes the outcome (:func:`scenario_outcome`) and redraws the output area;
     :meth:`controls` builds the ipywidgets (moving a slider calls :meth:`update`); :meth:`save` writes
@@ -55,9 +66,6 @@ class Explorer:
     def load(cls, lang: str = "vi", data_dir: str = "", scenario: str = "baseline",
              as_of: str = RESOLUTION_AS_OF) -> "Explorer":
         """Validate the parameters, load the data and start from the scenario ``scenario`` ('' → baseline)."""
-        from kg_metrics.data.observations import load_observations
-        from kg_metrics.data.params import validate_parameters
-
         p = validate_parameters(None, lang, data_dir, as_of, notebook="overview", scenario=scenario)
         reg = load_registry(p["data_dir"] or None)
         obs = load_observations(reg)
@@ -68,7 +76,7 @@ class Explorer:
     @property
     def keys(self) -> list[str]:
         """The names :meth:`update` accepts."""
-        return ["h1_weight", "grdp_h1_growth_pct", *COMPONENTS, *self.indicators]
+        return ["h1_weight", "grdp_h1_growth_pct", *self.reg.grdp_components, *self.indicators]
 
     def _values_of(self, oc: ScenarioOutcome) -> dict[str, float]:
         v: dict[str, float] = {"h1_weight": oc.h1_weight, "grdp_h1_growth_pct": oc.grdp_h1_growth_pct}
@@ -95,8 +103,8 @@ class Explorer:
             if old is not None and old_value is not None and math.isclose(value, old_value, abs_tol=1e-12):
                 return {"justification": old.justification, "source": old.source}
             data = self._data_value(key)
-            shown = "—" if data is None else format_number(data, "en", 4 if key == "h1_weight" else 2)
-            return {"justification": f"set in the explorer (data: {shown})",
+            shown = format_number(data, FILE_LANG, 4 if key == "h1_weight" else 2)  # "—" when missing
+            return {"justification": t("scenario.explorer_justification", FILE_LANG, data=shown),
                     "source": f"{EXPLORER_SOURCE}, {date.today().isoformat()}"}
 
         def same_as_data(key: str, value: float) -> bool:
@@ -107,13 +115,10 @@ class Explorer:
         if name == start.name:
             kw["title_vi"], kw["title_en"] = start.title_vi, start.title_en
             kw["description_vi"], kw["description_en"] = start.description_vi, start.description_en
-        else:
-            kw["title_vi"] = f"Kịch bản {name} (từ trình khám phá, xuất phát từ {start.name})"
-            kw["title_en"] = f"Scenario {name} (from the explorer, starting from {start.name})"
-            kw["description_vi"] = (f"Các giá trị chọn trong trình khám phá; những gì không đổi giữ nguyên theo "
-                                    f"kịch bản {start.name}.")
-            kw["description_en"] = (f"Values chosen in the explorer; whatever was not changed is as in scenario "
-                                    f"{start.name}.")
+        else:  # a scenario file carries its title and description in both languages
+            for lang in ("vi", "en"):
+                kw[f"title_{lang}"] = t("scenario.explorer_title", lang, name=name, start=start.name)
+                kw[f"description_{lang}"] = t("scenario.explorer_description", lang, start=start.name)
         w = self.values.get("h1_weight")
         if w is not None and not same_as_data("h1_weight", w):
             old = start.h1_weight
@@ -125,7 +130,7 @@ class Explorer:
             old_g = old.growth_yoy_pct if old is not None else None
             revs["grdp"] = H1Revision(growth_yoy_pct=g, **sourced("grdp_h1_growth_pct", g, old, old_g))
         kw["h1_revisions"] = revs
-        for group, keys in (("sectors", COMPONENTS), ("indicators", self.indicators)):
+        for group, keys in (("sectors", self.reg.grdp_components), ("indicators", self.indicators)):
             for k in keys:
                 val = self.values.get(k)
                 if val is None or same_as_data(k, val):
@@ -156,13 +161,11 @@ class Explorer:
         return self.outcome
 
     def set_values(self, text: str) -> ScenarioOutcome:
-        """Apply control values given as a JSON object (``'{"va_agri": 1.5}'``; '' changes nothing).
+        """Apply control values given as a JSON object (``'{"tourists": 1.5}'``; '' changes nothing).
 
         With the controls built, the values are set on the sliders, whose observers call
         :meth:`update`, exactly as when a user moves them.
         """
-        import json
-
         values = json.loads(text) if text and text.strip() else {}
         if not isinstance(values, dict):
             raise ValueError("set_values expects a JSON object of control values")
@@ -178,7 +181,7 @@ class Explorer:
     def _range(self, key: str) -> tuple[float, float, float]:
         if key in ("h1_weight", "grdp_h1_growth_pct"):
             return SLIDER_RANGES[key]
-        return SLIDER_RANGES["sector" if key in COMPONENTS else "indicator"]
+        return SLIDER_RANGES["sector" if key in self.reg.grdp_components else "indicator"]
 
     # ------------------------------------------------------------------ saving
     def save(self, path_or_name: str | Path, overwrite: bool = False) -> Path:
@@ -194,24 +197,21 @@ class Explorer:
         return save_scenario(self.scenario(path.stem), path, self.reg.catalog.decimal_convention)
 
     # ------------------------------------------------------------------ display
-    def result(self):
-        """The current outcome as a :class:`kg_metrics.report.briefing.Section` (displayable)."""
-        from kg_metrics.report.briefing import scenario_outcome_section
-
-        return scenario_outcome_section(self.outcome, self.reg, self.lang, live=True)
+    def result(self) -> Section:
+        """The current outcome as a :class:`~kg_metrics.report.container.Section` (displayable): the scenario
+        section's outcome part (:func:`kg_metrics.report.sections.scenario.outcome`), under a heading."""
+        data = scenario_section.outcome(self.outcome, self.reg, self.lang, live=True)
+        return templating.render("scenario_outcome.html.j2", self.lang, **data)
 
     def show(self) -> None:
-        """Display the current outcome (static output: Markdown, HTML and a chart)."""
-        from kg_metrics.report.briefing import show
-
+        """Display the current outcome (static output: HTML and a chart)."""
         show(self.result())
 
     def controls(self):
         """Build the ipywidgets (sliders, save box, live output area) and return the container."""
-        import ipywidgets as W
-        from kg_metrics.report.briefing import explorer_labels
+        import ipywidgets as W  # lazy: only a live kernel shows the widgets; nothing else needs ipywidgets
 
-        L = explorer_labels(self.lang)
+        L = catalog(self.lang).prefixed("explorer.")
         sliders = []
         for k in self.keys:
             lo, hi, step = self._range(k)
@@ -233,20 +233,21 @@ class Explorer:
         self._widgets["_name"], self._widgets["_button"] = name, button
         self._out = W.Output()
         self._redraw()
-        groups = [W.HTML(f"<b>{L['group_grdp']}</b>"), *[s for k, s in self._widgets.items()
-                                                          if k in ("h1_weight", "grdp_h1_growth_pct")],
-                  W.HTML(f"<b>{L['group_sectors']}</b>"), *[self._widgets[k] for k in COMPONENTS if k in self._widgets],
-                  W.HTML(f"<b>{L['group_indicators']}</b>"),
+        groups = [W.HTML(self._html("group", group="grdp")),
+                  *[s for k, s in self._widgets.items() if k in ("h1_weight", "grdp_h1_growth_pct")],
+                  W.HTML(self._html("group", group="sectors")),
+                  *[self._widgets[k] for k in self.reg.grdp_components if k in self._widgets],
+                  W.HTML(self._html("group", group="indicators")),
                   *[self._widgets[k] for k in self.indicators if k in self._widgets],
                   W.HBox([name, button]), self._status]
         return W.VBox([W.VBox(groups), self._out])  # the outcome below the controls: its tables need the width
 
-    def _name(self, key: str) -> str:
-        from kg_metrics.report.charts import COMPONENT_LABELS
+    def _html(self, part: str, **data: Any) -> str:
+        """A piece of the controls' HTML (``templates/sections/scenario_explorer_<part>.html.j2``)."""
+        return templating.render(f"scenario_explorer_{part}.html.j2", self.lang, **data).text
 
-        if key in COMPONENT_LABELS:
-            return COMPONENT_LABELS[key][self.lang]
-        return str(self.reg.indicator_name(key, self.lang))
+    def _name(self, key: str) -> str:
+        return str(self.reg.short_name(key, self.lang)) if key in self.reg.grdp_components else str(self.reg.indicator_name(key, self.lang))
 
     def _on_change(self, key: str, change: dict) -> None:
         if self._syncing:
@@ -256,15 +257,12 @@ class Explorer:
         self.update(**{key: round(float(change["new"]), decimals)})
 
     def _on_save(self, name: str) -> None:
-        from kg_metrics.report.briefing import esc, explorer_labels
-
-        L = explorer_labels(self.lang)
         try:
             path = self.save(name.strip())
         except (ValueError, FileExistsError, OSError) as exc:
-            self._status.value = f'<span class="missing">{esc(str(exc))}</span>'
+            self._status.value = self._html("saved", error=str(exc), path=None)
         else:
-            self._status.value = esc(L["saved"].format(path=path))
+            self._status.value = self._html("saved", error=None, path=str(path))
 
     def _sync_widgets(self) -> None:
         if not self._widgets:
@@ -281,8 +279,6 @@ class Explorer:
     def _redraw(self) -> None:
         if self._out is None:
             return
-        from IPython.display import display
-
         self._out.clear_output(wait=True)
         with self._out:
-            display(self.result())
+            show(self.result())

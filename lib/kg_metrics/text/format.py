@@ -160,7 +160,7 @@ def format_pp(value: float | None, lang: str = "vi", decimals: int = 2) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     sign = "+" if value >= 0 else "−"  # U+2212, the typographic minus
-    unit = "điểm %" if lang == "vi" else "pp"
+    unit = catalog(lang).meta["percentage_point"]
     return f"{sign}{format_number(abs(value), lang, decimals)} {unit}"
 
 

@@ -1,0 +1,146 @@
+"""Field checks shared by the data files' row models: numbers, units, clauses, identifiers, paths, YAML.
+
+The registry, the observations, the lexicon and the scenario files validate their rows with
+pydantic models; these are the checks they have in common. A check reads what it needs to
+know (the decimal convention, the units, the resolution) from the validation context that
+the loader passes (``model_validate(row, context=...)``).
+"""
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationInfo
+
+from kg_metrics.data.resolution import Resolution, parse_ref
+from kg_metrics.errors import DataError, DataProblem
+from kg_metrics.text.format import NumberParseError, parse_number
+
+_SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def context(info: ValidationInfo) -> dict[str, Any]:
+    """The validation context the loader passed (empty when there is none)."""
+    return info.context or {}
+
+
+def shown_path(path: Path, data_dir: Path) -> str:
+    """A path as messages show it: ``data/targets.csv`` (relative to the data dir's parent).
+
+    Examples
+    --------
+    >>> shown_path(Path("/repo/data/targets.csv"), Path("/repo/data"))
+    'data/targets.csv'
+    """
+    try:
+        return str(Path(path).resolve().relative_to(Path(data_dir).resolve().parent))
+    except ValueError:
+        return str(path)
+
+
+def load_yaml(path: Path, shown_as: str) -> Any:
+    """Parse a YAML file; a syntax error names the file and line."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError([DataProblem(shown_as, f"cannot be read as UTF-8 text: {exc}")]) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        raise DataError([DataProblem(shown_as, f"is not valid YAML: {getattr(exc, 'problem', exc)}",
+                                     line=line)]) from None
+
+
+def slug(v: str) -> str:
+    """An identifier: lower-case letters, digits and '_', starting with a letter."""
+    if not _SLUG.match(v):
+        raise ValueError("must be a lower-case identifier (letters, digits, '_')")
+    return v
+
+
+def number(v: Any, info: ValidationInfo) -> float:
+    """A number as the data write it: an integer, or a string in the data's decimal convention.
+
+    The convention is the context's ``convention`` (default ``vi``). A float is accepted from
+    Python but refused when the context says it was read from a file (``from_file``): YAML
+    reads ``9.200`` as 9.2, which in Vietnamese notation means 9200, so a decimal must be a
+    quoted string there. Booleans, NaN, infinities and empty values are refused.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> number("55.467,04", NS(context={"convention": "vi"})), number(3, NS(context=None))
+    (55467.04, 3.0)
+    >>> number("", NS(context=None))
+    Traceback (most recent call last):
+    ...
+    ValueError: is empty; a number is required
+    """
+    ctx = context(info)
+    convention = ctx.get("convention", "vi")
+    if isinstance(v, bool):
+        raise ValueError(f"must be a number, not {v!r}")
+    if isinstance(v, int):
+        return float(v)
+    if isinstance(v, float):
+        if ctx.get("from_file"):
+            example = "'2,46'" if convention == "vi" else "'2.46'"
+            raise ValueError(f"{v!r}: write a decimal as a quoted string in the data's notation (decimal_convention: "
+                             f"{convention}), e.g. {example}, so that it cannot be misread")
+        if not math.isfinite(v):
+            raise ValueError(f"must be a finite number, not {v!r}")
+        return v
+    if v is None or (isinstance(v, str) and not v.strip()):
+        raise ValueError("is empty; a number is required")
+    if isinstance(v, str):
+        try:
+            return float(parse_number(v, convention))
+        except NumberParseError as exc:
+            raise ValueError(str(exc)) from None
+    raise ValueError(f"must be a number, not {type(v).__name__}")
+
+
+def check_unit(v: str, info: ValidationInfo) -> str:
+    """A unit of units.csv (the context's ``units``)."""
+    units = context(info).get("units", {})
+    if v not in units:
+        raise ValueError(f"unit not in units.csv; known: {', '.join(units)}")
+    return v
+
+
+def check_clause(v: str, info: ValidationInfo) -> str:
+    """A citation ('Điều 1, khoản 2, điểm a') that the context's ``resolution`` has."""
+    parse_ref(v)
+    res: Resolution | None = context(info).get("resolution")
+    if res is not None and v not in res.refs():
+        raise ValueError("the resolution has no such clause")
+    return v
+
+
+def check_measure_unit(measure: str, value: float, unit: str, indicator: dict | None, units: dict,
+                       problems: list[tuple[str, str]]) -> None:
+    """Append (field, message) to ``problems`` when ``value`` in ``unit`` cannot be a ``measure`` of ``indicator``.
+
+    A level is not negative and is in a unit of the indicator's base unit; every other measure is in
+    'pct', and a share is not negative.
+    """
+    if measure == "level":
+        if value < 0:
+            problems.append(("value", "a level cannot be negative"))
+        if indicator and unit in units and indicator["unit"] in units:
+            if units[unit]["base_unit"] != units[indicator["unit"]]["base_unit"]:
+                problems.append(("unit", f"'{unit}' cannot express {indicator['indicator']}, "
+                                 f"which is measured in '{indicator['unit']}'"))
+    elif unit != "pct":
+        problems.append(("unit", f"a {measure} figure is in 'pct'"))
+    if measure in ("share_of_plan_pct", "pct_of_prior_year") and value < 0:
+        problems.append(("value", "a share cannot be negative"))
+
+
+__all__ = ["check_clause", "check_measure_unit", "check_unit", "context", "load_yaml", "number", "shown_path",
+           "slug"]

@@ -1,0 +1,217 @@
+"""A briefing's quantitative targets, one subsection each: the quote, the figures around the target and its
+status (a facts table), the consistency checks, and a chart with its caption."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from kg_metrics.arithmetic.status import THRESHOLDS
+from kg_metrics.data.observations import lookup
+from kg_metrics.data.periods import parse_period, period_label
+from kg_metrics.report import charts
+from kg_metrics.report.sections.common import clause_label, fact, lines, source
+from kg_metrics.text.catalog import t
+from kg_metrics.text.format import format_number, format_pct, value_or_none
+
+if TYPE_CHECKING:
+    from kg_metrics.report.briefing import Briefing
+
+
+def data(b: "Briefing") -> dict[str, Any]:
+    """Every target of the briefing (a sector's own), in order; an empty list when it has none.
+
+    Draws each target's chart and numbers its figure (``figure_no``, after the briefing's earlier figures).
+    """
+    return {"targets": [target(b, o) for o in b._sector_targets().to_dict("records")]}
+
+
+def target(b: "Briefing", o: dict) -> dict[str, Any]:
+    """One target (a row of ``b.assessed``): its quote, facts (rows of cells), checks, chart and caption."""
+    lang = b.lang
+    chart = charts.target_chart_data(o, b.reg, b.obs)
+    if o["measure"] == "growth_yoy_pct":
+        facts = _growth_facts(b, o)
+    elif bool(b.reg.indicators.set_index("indicator").loc[o["indicator"], "additive"]):
+        facts = _additive_facts(b, o)
+    else:
+        facts = _level_facts(b, o, chart)
+    facts.append(fact(t("briefing.f_status", lang), {"status": o["status"]}, o["reason"]))
+    prob = b.probabilities.get(o["target_id"])
+    if prob is not None:
+        value = (format_pct(prob.p_met * 100, lang, 0) if prob.available
+                 else {"missing": t("briefing.prob_missing", lang)})
+        facts.append(fact(t("briefing.prob_row", lang), value, b.prob_basis(prob)))
+    found = b.anomalies[b.anomalies["indicator"] == o["indicator"]]
+    figure = charts.target_chart(o, b.reg, b.obs, lang, data=chart)
+    n = b._next_figure()
+    return {
+        "target_id": o["target_id"],
+        "name": o["name"],
+        "period": period_label(o["period"], lang),
+        "clause": clause_label(o["clause"], lang),
+        "quote": o["quote"],
+        "facts": facts,
+        "findings": [{k: a[k] for k in ("check", "flagged", "assessable", "message")} for a in found.to_dict("records")],
+        "chart": figure,
+        "figure_no": n,
+        "caption": _caption(b, o, chart, n),
+        # the data files' own caveats on the drawn figures, in English as written there
+        "caption_notes": [{"period": period_label(p, lang), "note": note} for p, note in chart.notes],
+    }
+
+
+# --------------------------------------------------------------------------- facts
+def _comparator(b: "Briefing", indicator: str, period: str) -> str:
+    tg = b.reg.targets[(b.reg.targets["indicator"] == indicator) & (b.reg.targets["period"] == period)]
+    return tg["comparator"].iloc[0] if len(tg) else ""
+
+
+def _target_value(b: "Briefing", value: float | None, comparator: str, unit: str) -> str | None:
+    return None if value is None else f"{comparator} {b.qty(value, unit)}"
+
+
+def _additive_facts(b: "Briefing", o: dict) -> list[dict[str, Any]]:
+    """A target on an indicator whose halves add up to the year: implied and reported H1, H2 share, required H2."""
+    lang, unit = b.lang, o["unit"]
+    y = parse_period(o["period"]).year
+    base = y - 1
+    fy_t, h2_t = value_or_none(o["fy_target"]), value_or_none(o["h2_target"])
+    rows = []
+    if fy_t is not None:
+        rows.append(fact(t("briefing.f_fy_target", lang, y=y),
+                         _target_value(b, fy_t, _comparator(b, o["indicator"], f"FY-{y}"), unit)))
+    rows.append(fact(t("briefing.f_h2_target", lang, y=y),
+                     _target_value(b, h2_t, _comparator(b, o["indicator"], f"H2-{y}"), unit),
+                     "" if h2_t is not None else t("briefing.n_no_h2_target", lang)))
+    implied = value_or_none(o["implied_h1"])
+    if implied is not None:
+        rows.append(fact(t("briefing.f_implied", lang, y=y), b.qty(implied, unit),
+                         f"{format_number(fy_t, lang)} − {format_number(h2_t, lang)}"))
+    h1_row = lookup(b.obs, o["indicator"], f"H1-{y}", as_of=b.as_of)
+    rows.append(fact(t("briefing.f_reported", lang, y=y), b.observed(h1_row) if h1_row is not None else None,
+                     source(b, h1_row)))
+    gap = value_or_none(o["implied_h1_gap_pct"])
+    if gap is not None:
+        tol = format_pct(THRESHOLDS.implied_h1_tolerance_pct, lang, 0)
+        beyond = abs(gap) > THRESHOLDS.implied_h1_tolerance_pct
+        rows.append(fact(t("briefing.f_gap", lang, y=y), format_pct(gap, lang, 1),
+                         t("briefing.n_gap" if beyond else "briefing.n_gap_ok", lang, tol=tol)))
+    share = value_or_none(o["h2_share_target_pct"])
+    if share is not None:
+        rows.append(fact(t("briefing.f_share", lang, y=y), format_pct(share, lang, 1)))
+        hist = o.get("h2_share_hist") or {}
+        covid = t("briefing.n_covid", lang, covid=", ".join(map(str, THRESHOLDS.covid_years)))
+        rows.append(fact(t("briefing.f_share_hist", lang),
+                         lines(f"{yr}: {format_pct(v, lang, 1)}" for yr, v in hist.items()) if hist else None, covid))
+    # H2 of the base year and the growth H2 needs against it
+    base_h1, base_fy, base_h2 = value_or_none(o["base_h1"]), value_or_none(o["base_fy"]), value_or_none(o["base_h2"])
+    lacking = [p for p, v in ((f"H1-{base}", base_h1), (f"FY-{base}", base_fy)) if v is None]
+    lack_txt = (t("briefing.n_missing", lang, what=", ".join(period_label(p, lang) for p in lacking))
+                if lacking else "")
+    rows.append(fact(t("briefing.f_base_h2", lang, b=base), b.qty(base_h2, unit) if base_h2 is not None else None,
+                     t("briefing.n_base_h2", lang, b=base,
+                       calc=f"{format_number(base_fy, lang)} − {format_number(base_h1, lang)}")
+                     if base_h2 is not None else lack_txt))
+    req_level = value_or_none(o["required_h2_level"])
+    if o["period"].startswith("H2-"):
+        note = t("briefing.n_required_h2", lang)
+    elif req_level is not None:
+        note = t("briefing.n_required_fy", lang,
+                 calc=f"{format_number(fy_t, lang)} − {format_number(o['reported_h1'], lang)}")
+    else:
+        note = t("briefing.n_missing", lang, what=t("briefing.f_reported", lang, y=y).lower())
+    rows.append(fact(t("briefing.f_required_level", lang, y=y),
+                     b.qty(req_level, unit) if req_level is not None else None, note))
+    req = value_or_none(o["required_h2_growth_pct"])
+    rows.append(fact(t("briefing.f_required_growth", lang, b=base), format_pct(req, lang) if req is not None else None,
+                     "" if req is not None else lack_txt))
+    pace = value_or_none(o["h1_growth_pct"])
+    pace_row = lookup(b.obs, o["indicator"], f"H1-{y}", "growth_yoy_pct", as_of=b.as_of)
+    rows.append(fact(t("briefing.f_h1_growth", lang, y=y), format_pct(pace, lang) if pace is not None else None,
+                     source(b, pace_row) if pace_row is not None else
+                     (t("briefing.n_growth_computed", lang, y=y, b=base) if pace is not None else "")))
+    rows.extend(_outturn(b, o))
+    return rows
+
+
+def _growth_facts(b: "Briefing", o: dict) -> list[dict[str, Any]]:
+    """A growth target: the targets, H1 growth, the weight w₁ and the growth H2 needs."""
+    lang = b.lang
+    y = parse_period(o["period"]).year
+    base = y - 1
+    rows = []
+    targets = b.reg.targets
+    for p in (f"FY-{y}", f"H2-{y}"):
+        tg = targets[(targets["indicator"] == o["indicator"]) & (targets["measure"] == "growth_yoy_pct")
+                     & (targets["period"] == p)]
+        if len(tg):
+            rows.append(fact(t("briefing.f_fy_target" if p.startswith("FY") else "briefing.f_h2_target", lang, y=y),
+                             f"{tg['comparator'].iloc[0]} {format_pct(float(tg['value'].iloc[0]), lang)}"))
+    g1 = lookup(b.obs, o["indicator"], f"H1-{y}", "growth_yoy_pct", as_of=b.as_of)
+    rows.append(fact(t("briefing.f_h1_growth", lang, y=y), format_pct(g1["value"], lang) if g1 is not None else None,
+                     source(b, g1)))
+    w = value_or_none(o["h1_weight"])
+    rows.append(fact(t("briefing.f_w1", lang, b=base), format_number(w, lang, 4) if w is not None else None,
+                     f"{format_number(value_or_none(o['base_h1']), lang)} / "
+                     f"{format_number(value_or_none(o['base_fy']), lang)}" if w is not None else ""))
+    req = value_or_none(o["required_h2_growth_pct"])
+    rows.append(fact(t("briefing.f_required_growth", lang, b=base), format_pct(req, lang) if req is not None else None,
+                     t("briefing.formula", lang)))
+    rows.extend(_outturn(b, o))
+    return rows
+
+
+def _level_facts(b: "Briefing", o: dict, chart: charts.TargetChartData) -> list[dict[str, Any]]:
+    """A level target without a half-year split: the target and the figures reported (those the chart draws)."""
+    lang, unit = b.lang, o["unit"]
+    rows = [fact(t("briefing.f_fy_target" if o["period"].startswith("FY") else "briefing.f_h2_target", lang,
+                   y=parse_period(o["period"]).year),
+                 _target_value(b, float(o["target"]), o["comparator"], unit))]
+    if chart.points:
+        shown = lines(f"{period_label(p, lang)}: {'≈' if st == 'derived' else ''}{b.qty(v, unit)}"
+                      for p, v, st in chart.points)
+        notes = {"sources": [{"period": period_label(r["period"], lang), **source(b, r)["source"]} for r in chart.used]}
+        rows.append(fact(t("briefing.f_reported_any", lang), shown, notes))
+    else:
+        rows.append(fact(t("briefing.f_reported_any", lang), None))
+    rows.extend(_outturn(b, o))
+    return rows
+
+
+def _outturn(b: "Briefing", o: dict) -> list[dict[str, Any]]:
+    out = value_or_none(o["outturn"])
+    if out is None:
+        return []
+    unit = "pct" if o["measure"] == "growth_yoy_pct" else o["unit"]
+    return [fact(t("briefing.f_outturn", b.lang, p=period_label(o["period"], b.lang)), b.qty(out, unit),
+                 t("briefing.n_derived_outturn", b.lang) if o.get("outturn_derived") else "")]
+
+
+# --------------------------------------------------------------------------- caption
+def _caption(b: "Briefing", o: dict, chart: charts.TargetChartData, n: int) -> str:
+    """The caption of a target's chart, written from what the chart drew (its source notes apart)."""
+    lang, name = b.lang, o["name"]
+    covid = t("briefing.cap_covid", lang, covid=", ".join(map(str, chart.covid_years))) if chart.covid_years else ""
+    if chart.kind == "additive":
+        history = (t("briefing.cap_history", lang, years=", ".join(map(str, chart.history_years))) if chart.history
+                   else t("briefing.cap_no_history", lang))
+        fy_only = [str(h.year) for h in chart.history if h.h1 is None and h.fy is not None]
+        history += (t("briefing.cap_fy_only", lang, years=", ".join(fy_only)) if fy_only else "") + covid
+        if chart.h1 is None and chart.h2 is None:
+            year_part = t("briefing.cap_target_only", lang)
+        else:
+            year_part = t("briefing.cap_stack", lang, h1=t(f"briefing.cap_h1_{chart.h1_kind or 'none'}", lang),
+                          h2=t(f"briefing.cap_h2_{chart.h2_kind or 'none'}", lang))
+        return t("briefing.target_caption_additive", lang, n=n, name=name, unit=b._unit_symbol(chart.unit),
+                 y=chart.year, year_part=year_part, history=history).strip()
+    if chart.kind == "growth":
+        history = (t("briefing.cap_history_growth", lang, years=", ".join(map(str, chart.history_years)))
+                   if chart.history else t("briefing.cap_no_history", lang)) + covid
+        h1_kind = t(f"briefing.cap_h1_{chart.h1_kind or 'none'}", lang)
+        h2_kind = t(f"briefing.cap_h2_{chart.h2_kind or 'none'}", lang)
+        h1 = f"{h1_kind} {format_pct(chart.h1, lang)}" if chart.h1 is not None else t("briefing.cap_h1_none", lang)
+        h2 = f"{h2_kind} {format_pct(chart.h2, lang)}" if chart.h2 is not None else t("briefing.cap_h2_none", lang)
+        return t("briefing.target_caption_growth", lang, n=n, name=name, y=chart.year, h1=h1, h2=h2, history=history)
+    points = (t("briefing.cap_points", lang, periods=", ".join(period_label(p, lang) for p, _, _ in chart.points))
+              if chart.points else t("briefing.cap_no_points", lang))
+    return t("briefing.target_caption_level", lang, n=n, name=name, unit=b._unit_symbol(chart.unit), points=points,
+             p=period_label(chart.period, lang))
