@@ -39,8 +39,9 @@ class _Text(HTMLParser):
                 self._skip += 1
             return
         if tag == "img":
-            self.parts.append(f"[img alt={attrs.get('alt')!r}]")
-        if tag in ("p", "div", "tr", "li", "h1", "h2", "h3", "h4", "br", "table", "section", "td", "th"):
+            self.parts.append(f"\n[img alt={attrs.get('alt')!r}]")
+        if tag in ("p", "div", "tr", "li", "h1", "h2", "h3", "h4", "br", "table", "section", "td", "th", "figure",
+                   "ul", "ol", "dl", "dt", "dd", "caption", "header", "footer", "main"):
             self.parts.append("\n")
 
     def handle_endtag(self, tag):

@@ -21,7 +21,7 @@ _EXPORTS = {
     "data.observations": ["check_observations", "load_observations"],
     "data.periods": ["parse_period", "period_label"],
     "data.registry": ["RESOLUTION_AS_OF", "Registry", "check_targets", "load_registry"],
-    "arithmetic.status": ["STATUS_LABELS", "THRESHOLDS", "meets", "target_status"],
+    "arithmetic.status": ["THRESHOLDS", "meets", "target_status"],
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 __all__ = sorted(_WHERE)

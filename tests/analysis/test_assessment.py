@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg_metrics.analysis.assessment import assess_targets, grdp_requirement, h2_share_history, sector_contributions
+from kg_metrics.analysis.assessment import (assess_targets, executive_summary, grdp_requirement, h2_share_history,
+                                           sector_contributions)
 
 
 @pytest.fixture(scope="module")
@@ -68,3 +69,37 @@ def test_sector_contributions_are_of_the_registrys_components(registry, observat
     # given explicitly, two components weigh by their share of the two (13.897,96 and 7.151,09)
     two = sector_contributions(observations, components=("va_agri", "va_industry"), area=registry.province)
     assert two["weight"].tolist() == pytest.approx([13897.96 / 21049.05, 7151.09 / 21049.05])
+
+
+@pytest.mark.parametrize("as_of, target_id, lang, label, reason", [
+    # required vs pace: 3,75 / 3,55 − 1 = 5,63% needed after 10,55% in H1
+    ("2024-07-18", "tourists_h2_2024", "vi", "Đúng hướng",
+     "6 tháng cuối năm cần tăng 5,63% so với cùng kỳ 2023; 6 tháng đầu năm đã tăng 10,55%."),
+    ("2024-07-18", "tourists_h2_2024", "en", "On track", "H2 needs 5.63% year on year against H2 2023; H1 grew 10.55%."),
+    # several missing figures, in the order they are looked for; one missing: singular in English
+    ("2024-07-18", "retail_fy2024", "vi", "Chưa đánh giá được",
+     "Chưa đánh giá được: thiếu số liệu 6 tháng đầu năm 2024, số liệu 6 tháng đầu năm 2023."),
+    ("2024-07-18", "retail_fy2024", "en", "Not assessable",
+     "Not assessable: the H1 2024 figure, the H1 2023 figure are missing."),
+    ("2024-07-18", "military_admissions_fy2024", "vi", "Chưa đánh giá được",
+     "Chưa đánh giá được: thiếu số liệu thực hiện."),
+    ("2024-07-18", "military_admissions_fy2024", "en", "Not assessable", "Not assessable: any reported figure is missing."),
+    # outturns: 7,5% ≥ 6,7%; H2 rice = 4,6 − 2,57 = 2,03 < 2,035 (derived)
+    ("2025-12-31", "grdp_growth_fy2024", "vi", "Đã đạt", "Thực hiện 7,50%, đạt mục tiêu 6,70%."),
+    ("2025-12-31", "grdp_growth_fy2024", "en", "Met", "Outturn 7.50% meets the target of 6.70%."),
+    ("2025-12-31", "rice_h2_2024", "vi", "Chệch hướng",
+     "Thực hiện 2,03 triệu tấn (tính suy ra), không đạt mục tiêu 2,035 triệu tấn."),
+    ("2025-12-31", "rice_h2_2024", "en", "Off track", "Outturn 2.03 Mt (derived) misses the target of 2.035 Mt."),
+])
+def test_status_label_and_reason_in_each_language(registry, observations, as_of, target_id, lang, label, reason):
+    row = assess_targets(registry, observations, as_of=as_of, lang=lang).set_index("target_id").loc[target_id]
+    assert (row["status_label"], row["reason"]) == (label, reason)
+
+
+@pytest.mark.parametrize("lang, headers", [
+    ("vi", ["Lĩnh vực", "Chỉ tiêu", "Kỳ", "Mục tiêu", "Tình trạng", "Lý do"]),
+    ("en", ["Sector", "Indicator", "Period", "Target", "Status", "Reason"]),
+])
+def test_executive_summary_headers(registry, observations, lang, headers):
+    table = executive_summary(assess_targets(registry, observations, lang=lang), registry, lang)
+    assert list(table.columns) == headers and len(table) == len(registry.targets)

@@ -40,3 +40,27 @@ def test_tolerances_come_from_the_thresholds(registry, observations):
     assert strict.loc[("rice", "implied_h1"), "flagged"]
     lax = anomalies(assessed, "en", Thresholds(implied_h1_tolerance_pct=20)).set_index(["indicator", "check"])
     assert not lax.loc[("intl_tourists", "implied_h1"), "flagged"]
+
+
+@pytest.mark.parametrize("indicator, check, lang, message", [
+    ("intl_tourists", "implied_h1", "vi",
+     "H1 ngầm định trong nghị quyết 580.645 so với H1 báo cáo ≈508.645: chênh 14,2% (vượt ngưỡng 2%)."),
+    ("intl_tourists", "implied_h1", "en",
+     "Implied H1 in the resolution 580,645 vs reported H1 ≈508,645: gap 14.2% (beyond the 2% tolerance)."),
+    ("rice", "implied_h1", "vi", "H1 ngầm định trong nghị quyết 2,565 so với H1 báo cáo >2,57: chênh -0,2% (trong ngưỡng 2%)."),
+    ("rice", "implied_h1", "en", "Implied H1 in the resolution 2.565 vs reported H1 >2.57: gap -0.2% (within the 2% tolerance)."),
+    ("intl_tourists", "h2_share", "vi", "Tỷ trọng 6 tháng cuối năm trong mục tiêu cả năm 14,6%, so với 41,6%–41,6% "
+                                         "các năm 2019 (ngoài biên 2 điểm phần trăm)."),
+    ("intl_tourists", "h2_share", "en", "H2 share of the year target 14.6% vs 41.6%–41.6% in 2019 (outside a 2 pp margin)."),
+    ("tourists", "h2_share", "en", "H2 share of the year target 40.8% vs 41.8%–53.9% in 2019, 2022, 2023 "
+                                   "(within a 2 pp margin)."),
+    ("fishery", "h2_share", "vi",
+     "Tỷ trọng 6 tháng cuối năm trong mục tiêu cả năm 54,9%; chưa có số liệu các năm trước để so sánh."),
+    ("fishery", "h2_share", "en", "H2 share of the year target 54.9%; no earlier years to compare."),
+    ("retail", "implied_h1", "vi", "H1 ngầm định 82.573; chưa có số liệu 6 tháng đầu năm để so sánh."),
+    ("retail", "implied_h1", "en", "Implied H1 82,573; no reported H1 figure to compare."),
+])
+def test_messages_in_each_language(registry, observations, indicator, check, lang, message):
+    found = anomalies(assess_targets(registry, observations, lang=lang), lang).set_index(["indicator", "check"])
+    assert found.loc[(indicator, check), "message"] == message
+

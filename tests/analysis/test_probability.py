@@ -191,7 +191,7 @@ def test_no_fan_chart_without_a_probability(probs, observations):
 
 def test_sector_probability_per_target(registry):
     b = Briefing.load("tourism", "en")
-    targets = b.targets_content().text
+    targets = b.section("targets").text
     assert "Probability of meeting the target (estimate)" in targets
     assert "H2 / H1 ratio in 2019, 2022, 2023; COVID-19 years 2020, 2021 left out" in targets
     assert "too little history: 1 usable year(s) (2019), at least 2 needed" in targets

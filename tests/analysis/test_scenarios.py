@@ -14,8 +14,8 @@ from kg_metrics.data.observations import load_observations, lookup
 from kg_metrics.data.params import validate_parameters
 from kg_metrics.report.briefing import Briefing
 from kg_metrics.analysis.scenarios import apply_scenario, scenario_outcome
-from kg_metrics.data.scenario_files import (H1Revision, H1Weight, H2Growth, Scenario, load_scenario, save_scenario,
-                                            scenario_files, scenario_names)
+from kg_metrics.data.scenario_files import (H1Revision, H1Weight, H2Growth, Scenario, baseline_scenario, format_exact,
+                                            load_scenario, save_scenario, scenario_files, scenario_names)
 from kg_metrics.report.explorer import Explorer
 
 FIXTURES = Path(__file__).resolve().parents[1] / "data" / "scenarios"
@@ -43,6 +43,24 @@ def test_shipped_scenarios(shipped):
     assert shipped["baseline"].is_empty
     for s in shipped.values():
         assert s.path.name == f"{s.name}.yml" and s.title_vi and s.title_en
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_titles_and_descriptions_are_the_files_own_per_language(shipped, lang):
+    low = shipped["low"]
+    assert low.title(lang) == getattr(low, f"title_{lang}") and low.title(lang)
+    assert low.description(lang) == getattr(low, f"description_{lang}").strip()
+
+
+def test_the_baseline_changes_nothing_and_is_titled_by_its_file(shipped, data_copy):
+    base = baseline_scenario()
+    assert base.is_empty and base.name == "baseline"
+    assert (base.title_vi, base.title_en, base.description_en) == \
+        (shipped["baseline"].title_vi, shipped["baseline"].title_en, shipped["baseline"].description_en)
+    (data_copy / "scenarios" / "baseline.yml").unlink()
+    untitled = baseline_scenario(data_copy)
+    assert untitled.is_empty and untitled.title("vi") == untitled.title("en") == "baseline"
+    assert untitled.description("en") == ""
 
 
 def test_scenario_files_name_the_file(data_dir):
@@ -148,14 +166,14 @@ def test_baseline_changes_nothing(registry, observations, shipped):
 
 
 def test_baseline_briefing_reproduces_the_plain_one(registry, observations, shipped):
-    contents = {"overview": ("grdp_content", "summary_content", "probability_content", "sources_content"),
-                "sector": ("summary_content", "targets_content", "sources_content")}
+    contents = {"overview": ("grdp", "summary", "probability", "sources"),
+                "sector": ("summary", "targets", "sources")}
     for notebook, sector in (("overview", None), ("sector", "tourism")):
         plain = Briefing(registry, observations, notebook=notebook, sector=sector)
         base = Briefing(registry, observations, notebook=notebook, sector=sector, scenario=shipped["baseline"])
         pd.testing.assert_frame_equal(plain.assessed, base.assessed)
         for name in contents[notebook]:
-            assert getattr(plain, name)().text == getattr(base, name)().text, name
+            assert plain.section(name).text == base.section(name).text, name
         assert {k: p.p_met for k, p in plain.probabilities.items()} == {k: p.p_met for k, p in base.probabilities.items()}
     req = grdp_requirement(registry, observations)
     assert req["h1_weight"] == req["h1_weight_data"] and not req["h1_weight_overridden"]
@@ -219,8 +237,8 @@ def test_w1_override(registry, observations):
     b = Briefing(registry, observations, scenario=s)
     row = b.assessed.set_index("target_id").loc["grdp_growth_fy2024"]
     assert row["h1_weight"] == 0.5 and row["required_h2_growth_pct"] == pytest.approx(2 * 6.7 - 6.84)
-    text = b.grdp_content().text
-    assert "g₂ = (6,7 − 0,5000 × 6,84) / (1 − 0,5000) = **6,56%**" in text
+    text = b.section("grdp").text
+    assert "g₂ = (6,7 − 0,5000 × 6,84) / (1 − 0,5000) = <strong>6,56%</strong>" in text
     assert "35.872 / 72.799,77 = 0,4927" in text and "giả định của kịch bản" in text
 
 
@@ -286,6 +304,18 @@ def test_save_writes_exact_numbers_and_takes_the_file_name(tmp_path, registry):
         save_scenario(s, tmp_path / "mine.yaml")
 
 
+@pytest.mark.parametrize("x, vi, en", [
+    (24948.203035, "24.948,203035", "24,948.203035"),
+    (-12.86, "-12,86", "-12.86"),
+    (3.0, "3", "3"),
+    (0.4927488268234948, "0,4927488268234948", "0.4927488268234948"),
+    (1e20, "100.000.000.000.000.000.000", "100,000,000,000,000,000,000"),
+    (1e-7, "0,0000001", "0.0000001"),
+])
+def test_format_exact_writes_the_shortest_digits_that_read_back(x, vi, en):
+    assert (format_exact(x, "vi"), format_exact(x, "en")) == (vi, en)
+
+
 def test_a_saved_scenario_is_one_the_batch_build_accepts(data_copy, registry):
     s = load_scenario("low", reg=registry)
     save_scenario(s, data_copy / "scenarios" / "mine.yml")
@@ -293,7 +323,7 @@ def test_a_saved_scenario_is_one_the_batch_build_accepts(data_copy, registry):
     p = validate_parameters(None, "vi", str(data_copy), "2024-07-18", notebook="overview", scenario="mine")
     assert p["scenario"] == "mine"
     b = Briefing.load(**p)
-    assert b.scenario.name == "mine" and "Kịch bản: mine" in b.title_content().text
+    assert b.scenario.name == "mine" and "Kịch bản: mine" in b.section("title").text
 
 
 # --------------------------------------------------------------------------- parameters
@@ -327,10 +357,10 @@ def low_briefings(registry, observations, shipped):
 
 
 def test_scenario_briefing_is_labelled(low_briefings):
-    vi, en = low_briefings["vi"].title_content().text, low_briefings["en"].title_content().text
+    vi, en = low_briefings["vi"].section("title").text, low_briefings["en"].section("title").text
     assert "<strong>Kịch bản: low</strong>" in vi and "<strong>Scenario: low</strong>" in en
     assert 'class="scenario scenario-banner"' in vi
-    assert vi.startswith("# Tổng quan")
+    assert vi.startswith("<h1>Tổng quan")
 
 
 # The scenario section itself (assumptions, outcome, banner): tests/report/test_sections_scenario.py.

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg_metrics.arithmetic.status import THRESHOLDS, Thresholds, meets, target_status
+from kg_metrics.arithmetic.status import STATUSES, THRESHOLDS, Thresholds, meets, target_status
+from kg_metrics.text.catalog import available_langs, catalog
 
 
 @pytest.mark.parametrize("value, comparator, target, expected", [
@@ -46,3 +47,8 @@ def test_missing_inputs_are_not_assessable():
 def test_thresholds_live_in_one_place():
     assert THRESHOLDS.implied_h1_tolerance_pct == 2.0 and THRESHOLDS.h2_share_tolerance_pp == 2.0
     assert THRESHOLDS.covid_years == (2020, 2021)
+
+
+@pytest.mark.parametrize("lang", available_langs())
+def test_every_status_and_only_those_are_worded_in_the_catalog(lang):
+    assert sorted(catalog(lang).prefixed("status.")) == sorted(STATUSES)

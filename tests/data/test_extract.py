@@ -124,7 +124,7 @@ def test_sentences_split_at_an_ellipsis_before_a_capital():
 
 
 def test_sentences_lose_no_text_on_the_shipped_resolution():
-    for p in load_resolution(RESOLUTION).paragraphs:
+    for p in load_resolution(RESOLUTION, ex.load_lexicon().structure).paragraphs:
         for semicolons in (False, True):
             parts = ex.split_sentences(p.text, semicolons)
             assert _squeeze("".join(parts)) == _squeeze(p.text)
@@ -255,7 +255,7 @@ def test_mini_resolution_targets():
     got = ex.extract_targets(MINI)
     want = pd.read_csv(FIXTURES / "nq-mini-2025.expected.csv", dtype=str, keep_default_na=False)
     assert got[COMPARED].to_dict("records") == want.to_dict("records")
-    res = load_resolution(MINI)
+    res = load_resolution(MINI, ex.load_lexicon().structure)
     for row in got.itertuples():
         assert row.quote in res.clause_text(row.clause) and row.comparator_text in row.quote
 
@@ -317,7 +317,7 @@ def test_tasks_cover_khoan_1_and_points_a_to_d():
     assert first["sentence"].tolist() == [1, 2, 3, 4, 5]
     assert first["text"].iloc[1].endswith("kinh tế - xã hội tỉnh Kiên Giang năm 2024;")
     # every paragraph's sentences put back together give the paragraph
-    res = load_resolution(RESOLUTION)
+    res = load_resolution(RESOLUTION, ex.load_lexicon().structure)
     for (clause, n), grp in t.groupby(["clause", "paragraph"]):
         para = next(p for p in res.paragraphs if p.ref == clause and p.number == n)
         assert _squeeze("".join(grp.sort_values("sentence")["text"])) == _squeeze(para.text)

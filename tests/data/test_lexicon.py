@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 
 from kg_metrics.data import extract as ex
-from kg_metrics.data.lexicon import read_lexicon
+from kg_metrics.data.lexicon import clause_ref, default_structure, parse_ref, read_lexicon
 from kg_metrics.data.registry import load_registry
 from kg_metrics.errors import DataError
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data"
-#: Modules that read the data: none may hold a word of the resolution's language (they read it from data/).
-#: (scenario_files is left out for the baseline scenario's title, a text for the message catalog.)
-DATA_READERS = ["extract", "lexicon", "observations", "params", "registry", "tables", "validation"]
+#: The data layer: no module may hold a word of the resolution's language (they read it from data/).
+DATA_READERS = ["extract", "lexicon", "observations", "params", "periods", "registry", "resolution",
+                "scenario_files", "tables", "validation"]
 
 
 @pytest.fixture()
@@ -110,6 +110,42 @@ def test_a_bad_lexicon_is_refused_naming_the_entry(lexicon_copy, old, new, field
             load()
         hits = [p for p in err.value.problems if p.file == "data/lexicon.yml" and p.field == field]
         assert hits and message in hits[0].message, err.value.problems
+
+
+@pytest.mark.parametrize("old, new, field, message", [
+    ("  article: \"Điều {article}\"", "  article: \"Điều {số}\"", "structure.article", "the one field {article}"),
+    ("  point: \"điểm {point}\"", "  point: \"điểm\"", "structure.point", "the one field {point}"),
+    ("  clause_heading: '^(\\d+)\\.\\s+(.*)$'", "  clause_heading: '^\\d+\\.'", "structure.clause_heading",
+     "needs a group"),
+    ("  point_letter: '[a-zđ]'", "  point_letter: '([a-zđ])'", "structure.point_letter", "must have no group"),
+    ('  preamble: "Phần mở đầu"', '  preamble: ""', "structure.preamble", "at least 1 character"),
+])
+def test_a_bad_structure_is_refused_naming_the_entry(lexicon_copy, old, new, field, message):
+    _edit_lexicon(lexicon_copy, old, new)
+    with pytest.raises(DataError) as err:
+        load_registry(lexicon_copy)
+    hits = [p for p in err.value.problems if p.file == "data/lexicon.yml" and p.field == field]
+    assert hits and message in hits[0].message, err.value.problems
+
+
+def test_the_structure_reads_the_resolution_and_its_citations(lexicon_copy, registry):
+    """Citations are written as the lexicon says: another wording reads (and cites) the same resolution."""
+    _edit_lexicon(lexicon_copy, '  clause: "khoản {clause}"', '  clause: "K{clause}"')
+    for name in ("targets.csv", "sectors.csv", "task_paragraphs.csv"):
+        path = lexicon_copy / name
+        path.write_text(path.read_text(encoding="utf-8").replace("khoản ", "K"), encoding="utf-8")
+    reg = load_registry(lexicon_copy)
+    assert reg.resolution.refs() == [r.replace("khoản ", "K") for r in registry.resolution.refs()]
+    assert reg.resolution.structure.parse("Điều 1, K2, điểm a") == (1, 2, "a")
+    for sector in registry.sector_ids:
+        shipped = registry.tasks_for(sector)
+        assert reg.tasks_for(sector).equals(shipped.assign(clause=shipped["clause"].str.replace("khoản ", "K")))
+
+
+def test_citations_without_a_registry_use_the_shipped_structure(registry):
+    assert default_structure() == registry.resolution.structure
+    assert clause_ref(1, 2, "a") == "Điều 1, khoản 2, điểm a" and parse_ref("Điều 1, khoản 2") == (1, 2, None)
+    assert clause_ref(None) == "Phần mở đầu"
 
 
 def test_a_missing_lexicon_is_named(lexicon_copy):

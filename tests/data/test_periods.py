@@ -72,6 +72,8 @@ def test_period_is_immutable():
     ("Q3-2023", "quý 3/2023", "Q3 2023"),
     ("YTD07-2024", "7 tháng năm 2024", "Jan–Jul 2024"),
     ("YTD02-2024", "2 tháng năm 2024", "Jan–Feb 2024"),
+    ("YTD09-2023", "9 tháng năm 2023", "Jan–Sep 2023"),   # the catalog's abbreviation, not the locale's ('Sept')
+    ("Q4-2024", "quý 4/2024", "Q4 2024"),
     ("M07-2024", "tháng 7/2024", "Jul 2024"),
     ("M12-2019", "tháng 12/2019", "Dec 2019"),
 ])

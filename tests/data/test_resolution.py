@@ -2,11 +2,20 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 
-from kg_metrics.data.resolution import (Paragraph, clause_ref, load_resolution, numbers_in, parse_ref,
-                                   parse_structure)
+from kg_metrics.data.lexicon import read_lexicon
+from kg_metrics.data.resolution import Paragraph, Structure, load_resolution, numbers_in, parse_structure
+from tests.conftest import DATA_DIR
+
+#: The structure of the shipped data (data/lexicon.yml's `structure`): Điều / khoản / điểm.
+VI = read_lexicon(DATA_DIR / "lexicon.yml", "data/lexicon.yml").structure.build()
+#: Another language's structure, to show the rules hold no word of Vietnamese.
+EN = Structure(re.compile(r"^Article\s+(\d+)\.\s*(.*)$"), re.compile(r"^(\d+)\.\s+(.*)$"),
+               re.compile(r"^\(([a-z])\)\s+(.*)$"), "[a-z]", "Article {article}", "clause {clause}",
+               "point {point}", ", ", "Preamble")
 
 SMALL = """NGHỊ QUYẾT
 Căn cứ Luật ngày 19 tháng 6 năm 2015;
@@ -30,7 +39,7 @@ def resolution(data_dir):
     import yaml
 
     catalog = yaml.safe_load((data_dir / "catalog.yml").read_text(encoding="utf-8"))
-    return load_resolution(data_dir / catalog["resolution"])
+    return load_resolution(data_dir / catalog["resolution"], VI)
 
 
 # --------------------------------------------------------------------------- citations
@@ -42,12 +51,12 @@ def resolution(data_dir):
     ((1, 2, "đ"), "Điều 1, khoản 2, điểm đ"),   # Vietnamese lists run a, b, c, d, đ, e
     ((None,), "Phần mở đầu"),                 # the preamble before Điều 1
 ])
-def test_clause_ref(args, ref):
-    assert clause_ref(*args) == ref
+def test_cite(args, ref):
+    assert VI.cite(*args) == ref
 
 
-def test_clause_ref_ignores_a_point_without_a_clause():
-    assert clause_ref(1, None, "a") == "Điều 1"
+def test_cite_ignores_a_point_without_a_clause():
+    assert VI.cite(1, None, "a") == "Điều 1"
 
 
 @pytest.mark.parametrize("ref, parsed", [
@@ -57,13 +66,13 @@ def test_clause_ref_ignores_a_point_without_a_clause():
     ("Điều 12, khoản 10, điểm đ", (12, 10, "đ")),
     ("  Điều 1, khoản 1  ", (1, 1, None)),
 ])
-def test_parse_ref(ref, parsed):
-    assert parse_ref(ref) == parsed
+def test_parse(ref, parsed):
+    assert VI.parse(ref) == parsed
 
 
 @pytest.mark.parametrize("a, k, p", [(1, None, None), (1, 1, None), (1, 2, "c"), (2, 3, None)])
-def test_parse_ref_inverts_clause_ref(a, k, p):
-    assert parse_ref(clause_ref(a, k, p)) == (a, k, p)
+def test_parse_inverts_cite(a, k, p):
+    assert VI.parse(VI.cite(a, k, p)) == (a, k, p)
 
 
 @pytest.mark.parametrize("ref", [
@@ -71,14 +80,26 @@ def test_parse_ref_inverts_clause_ref(a, k, p):
     "Điều 1, khoản 2, điểm A", "Điều 1, khoản 2, điểm ab", "Điều a", "Điều 1, khoản 2, điểm a, tiết 1",
     "Phần mở đầu", "Article 1",
 ])
-def test_parse_ref_rejects_malformed_citations(ref):
-    with pytest.raises(ValueError, match="is not a citation"):
-        parse_ref(ref)
+def test_parse_rejects_malformed_citations(ref):
+    with pytest.raises(ValueError, match="is not a citation like 'Điều 1, khoản 2, điểm a'"):
+        VI.parse(ref)
+
+
+def test_a_structure_in_another_language():
+    text = "RESOLUTION\nArticle 1. Targets\n1. Growth\n(a) Farming\nRice 2.035 Mt.\nArticle 2. Duties\n"
+    paras = parse_structure(text, EN)
+    assert [(p.article, p.clause, p.point, p.ref) for p in paras] == [
+        (None, None, None, "Preamble"), (1, None, None, "Article 1"), (1, 1, None, "Article 1, clause 1"),
+        (1, 1, "a", "Article 1, clause 1, point a"), (1, 1, "a", "Article 1, clause 1, point a"),
+        (2, None, None, "Article 2")]
+    assert EN.parse("Article 1, clause 1, point a") == (1, 1, "a")
+    with pytest.raises(ValueError, match="is not a citation like 'Article 1, clause 2, point a'"):
+        EN.parse("Điều 1")
 
 
 # --------------------------------------------------------------------------- structure (small text)
 def test_parse_structure_tags_paragraphs():
-    paras = parse_structure(SMALL)
+    paras = parse_structure(SMALL, VI)
     got = [(p.article, p.clause, p.point, p.number, p.heading) for p in paras]
     assert got == [
         (None, None, None, 1, False),   # NGHỊ QUYẾT
@@ -101,7 +122,7 @@ def test_parse_structure_tags_paragraphs():
 
 
 def test_numbered_lines_before_the_first_article_are_not_clauses():
-    paras = parse_structure("1. Not a clause\na) not a point\nĐiều 1. X\na) not a point either: no clause yet\n")
+    paras = parse_structure("1. Not a clause\na) not a point\nĐiều 1. X\na) not a point either: no clause yet\n", VI)
     assert [(p.article, p.clause, p.point) for p in paras] == [
         (None, None, None), (None, None, None), (1, None, None), (1, None, None)]
 
@@ -160,7 +181,7 @@ def test_clause_text_of_a_malformed_citation_raises_value_error(resolution):
 
 
 def test_paragraph_is_frozen():
-    p = Paragraph(1, 2, "a", 1, True, "a) x")
+    p = Paragraph(1, 2, "a", 1, True, "a) x", "Điều 1, khoản 2, điểm a")
     with pytest.raises(AttributeError):
         p.text = "y"  # type: ignore[misc]
 
@@ -169,7 +190,7 @@ def test_paragraph_is_frozen():
 def test_load_resolution_from_a_file(tmp_path):
     f = tmp_path / "nq.txt"
     f.write_text(SMALL, encoding="utf-8")
-    res = load_resolution(f)
+    res = load_resolution(f, VI)
     assert res.text == SMALL
     assert "Điều 1, khoản 2, điểm b" in res.refs()
     assert res.clause_text("Điều 1, khoản 2, điểm b") == "b) Du lịch\nTrên 3,75 triệu lượt khách."
@@ -178,18 +199,18 @@ def test_load_resolution_from_a_file(tmp_path):
 def test_load_resolution_sees_changes_to_the_file(tmp_path):
     f = tmp_path / "nq.txt"
     f.write_text(SMALL, encoding="utf-8")
-    first = load_resolution(f)
-    assert load_resolution(f) is first             # cached while unchanged
+    first = load_resolution(f, VI)
+    assert load_resolution(f, VI) is first         # cached while unchanged
     f.write_text(SMALL.replace("2,035", "2,1"), encoding="utf-8")
     st = f.stat()
     os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))   # a later mtime, even on coarse clocks
-    second = load_resolution(f)
+    second = load_resolution(f, VI)
     assert "2,1 triệu tấn" in second.text and "2,035" not in second.text
 
 
 def test_load_resolution_missing_file(tmp_path):
     with pytest.raises(FileNotFoundError):
-        load_resolution(tmp_path / "nope.txt")
+        load_resolution(tmp_path / "nope.txt", VI)
 
 
 # --------------------------------------------------------------------------- numbers_in

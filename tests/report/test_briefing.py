@@ -1,14 +1,17 @@
-"""Briefing content: exact strings in Vietnamese and English, missing figures shown as missing, semantic HTML."""
+"""The briefing facade (kg_metrics.report.briefing): loading, the section API, figure numbers, and whole
+briefings that follow their language (numbers, headings, no missing value shown as a number)."""
 from __future__ import annotations
 
 import re
 
 import pytest
 
-from kg_metrics.report import briefing as report
 from kg_metrics.errors import ParameterError
 from kg_metrics.report.briefing import Briefing
-from kg_metrics.report.markup import LABELS, clause_label, html_table, md_escape
+from kg_metrics.report.sections import SECTIONS, SectionData
+
+OVERVIEW = ["title", "scenario", "summary", "probability", "grdp", "contributions", "anomalies", "sources", "backtest"]
+SECTOR = ["title", "scenario", "summary", "targets", "probability", "tasks", "sources"]
 
 
 @pytest.fixture(scope="module")
@@ -25,36 +28,42 @@ def make(registry, observations):
 
 
 def _all_text(b: Briefing) -> str:
-    names = (["title_content", "summary_content", "grdp_content", "contributions_content", "anomalies_content",
-              "sources_content"] if b.notebook == "overview" else
-             ["title_content", "summary_content", "targets_content", "tasks_content", "sources_content"])
-    return "\n".join(getattr(b, n)().text for n in names)
+    return "\n".join(b.section(n).text for n in (OVERVIEW if b.notebook == "overview" else SECTOR))
 
 
-# --------------------------------------------------------------------------- fixed texts
-def test_labels_exist_in_both_languages():
-    assert set(LABELS["vi"]) == set(LABELS["en"])
-    assert all(v.strip() for lang in LABELS for v in LABELS[lang].values())
+def test_the_notebooks_sections_are_registered():
+    assert set(OVERVIEW) | set(SECTOR) == set(SECTIONS)
 
 
-def test_helpers():
-    assert html_table(["a", "b"], [["<x>", "1"]], num=[1]) == (
-        '<table class="kg"><thead><tr><th>a</th><th class="num">b</th></tr></thead>'
-        '<tbody><tr><td>&lt;x&gt;</td><td class="num">1</td></tr></tbody></table>')
-    assert md_escape("a_b*c") == r"a\_b\*c"
-    assert clause_label("Điều 1, khoản 2, điểm b", "en", 3) == "Article 1, clause 2, point b, paragraph 3"
-    assert clause_label("Điều 1, khoản 2, điểm b", "vi", 3) == "Điều 1, khoản 2, điểm b, đoạn 3"
-    assert report.badge("on_track", "vi") == '<span class="status status-on_track">Đúng hướng</span>'
-    assert report.missing("en") == '<span class="missing">not available</span>'
-
-
-# --------------------------------------------------------------------------- overview
 def test_anomalies_section(make):
-    vi = make("overview", "vi").anomalies_content().text
+    vi = make("overview", "vi").section("anomalies").text
     assert "580.645" in vi and "≈508.645" in vi and "3/16 kiểm tra cần lưu ý." in vi
     assert vi.count("check-flagged") == 3
-    en = make("overview", "en").anomalies_content().text
+    en = make("overview", "en").section("anomalies").text
     assert "580,645" in en and "≈508,645" in en and "3 of 16 checks flagged." in en
+
+
+def test_a_sections_data_can_be_inspected_changed_and_rendered(make):
+    b = make("overview", "en")
+    data = b.data("anomalies")
+    assert isinstance(data, SectionData) and list(data.frames()) == ["checks"]
+    assert len(data.frames()["checks"]) == 16 and "<table" in data._repr_html_()
+    data["checks"] = [dict(c, flagged=True, assessable=True) for c in data["checks"]]
+    assert "16 of 16 checks flagged." in b.section("anomalies", data).text
+    assert "3 of 16 checks flagged." in b.section("anomalies").text  # the briefing itself is unchanged
+
+
+def test_an_unknown_section_names_the_known_ones(make):
+    with pytest.raises(KeyError, match="no section 'nope'; known: anomalies, backtest"):
+        make("overview", "vi").data("nope")
+
+
+def test_figure_numbers_follow_first_use_and_stay(make, registry, observations):
+    b = Briefing(registry, observations, lang="vi", sector="tourism", notebook="sector")
+    first = b.data("targets")
+    again = b.data("targets")  # an economist re-running an inspect cell
+    numbers = [t["figure_no"] for t in first["targets"]]
+    assert numbers == list(range(1, len(numbers) + 1)) == [t["figure_no"] for t in again["targets"]]
 
 
 # --------------------------------------------------------------------------- whole briefings
@@ -75,9 +84,9 @@ def test_numbers_follow_the_language(make, notebook, sector):
 @pytest.mark.parametrize("notebook, sector", [("overview", None), ("sector", "tourism")])
 def test_heading_levels(make, notebook, sector):
     text = _all_text(make(notebook, "vi", sector))
-    headings = re.findall(r"^(#+) ", text, flags=re.M)
-    assert headings[0] == "#" and headings.count("#") == 1
-    assert set(headings) <= {"#", "##", "###"}
+    headings = re.findall(r"<h([1-6])\b", text)
+    assert headings[0] == "1" and headings.count("1") == 1
+    assert set(headings) <= {"1", "2", "3", "4"}
 
 
 def test_load_validates_first():
@@ -94,5 +103,3 @@ def test_load_and_check():
     assert b.notes == []
     b = Briefing.load("tourism", "vi", "", "2024-07-18")
     assert b.notebook == "sector" and b.sector == "tourism"
-
-

@@ -155,7 +155,7 @@ def test_no_contributions_without_every_sector(registry, observations):
     sec = b.section("contributions")
     assert not sec.figures and "Chưa tính được đóng góp của các khu vực: thiếu số liệu." in sec.text
     assert "Chưa tính được đóng góp" in b.section("grdp").text
-    assert b._next_figure() == 1  # no figure number was used
+    assert b.figure_number("next") == 1  # no figure number was used
 
 
 def test_section_displays_each_block(monkeypatch, make):
@@ -206,7 +206,7 @@ def test_figure_numbers_follow_the_order_of_the_sections(registry, observations)
     assert b.data("contributions")["figure_no"] == 1
     assert [f["figure_no"] for f in b.data("probability")["fans"]] == [2, 3]
     captions = re.findall(r'<p class="caption">Figure (\d+)\.', b.section("probability").text)
-    assert captions == ["4", "5"]  # each rendering takes the next numbers
+    assert captions == ["2", "3"]  # rendering again keeps the numbers (an inspect cell re-run renumbers nothing)
 
 
 def test_no_probability_section_without_targets(make):

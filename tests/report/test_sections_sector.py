@@ -198,8 +198,8 @@ def test_figures_are_numbered_in_order_with_captions(registry, observations):
     assert [tg["figure_no"] for tg in data["targets"]] == [1, 2, 3, 4]
     assert data["targets"][1]["caption"].startswith(
         "Figure 2. Tourist arrivals; unit: M arrivals. 2024: reported H1 (derived) plus the H2 required")
-    text = _text(b, "targets")  # a second rendering numbers on
-    assert '<p class="caption">Figure 5. ' in text and "Figure 1. " not in text
+    text = _text(b, "targets")  # a second rendering keeps the numbers
+    assert '<p class="caption">Figure 4. ' in text and "Figure 5. " not in text
 
 
 def test_missing_values_are_shown_as_missing_never_zero(make):

@@ -11,17 +11,8 @@ from kg_metrics.text.format import format_pct, format_quantity
 from kg_metrics.data.observations import grdp_components_of, lookup, province_of
 from kg_metrics.data.periods import parse_period, period_label
 from kg_metrics.data.registry import RESOLUTION_AS_OF, Registry
-from kg_metrics.arithmetic.status import STATUS_LABELS, THRESHOLDS, Thresholds, target_status
-
-#: The council session that adopted the resolution: the default "as of" date of a briefing.
-
-_MISSING = {
-    "vi": {"h1": "số liệu 6 tháng đầu năm {y}", "base_h1": "số liệu 6 tháng đầu năm {b}",
-           "base_fy": "số liệu cả năm {b}", "pace": "tốc độ tăng 6 tháng đầu năm {y}",
-           "data": "số liệu thực hiện"},
-    "en": {"h1": "the H1 {y} figure", "base_h1": "the H1 {b} figure", "base_fy": "the {b} full-year figure",
-           "pace": "the H1 {y} growth", "data": "any reported figure"},
-}
+from kg_metrics.arithmetic.status import THRESHOLDS, Thresholds, target_status
+from kg_metrics.text.catalog import t as text  # `t` is a target here
 
 
 def _val(row: pd.Series | None) -> float | None:
@@ -152,7 +143,7 @@ def _assess_one(t: dict, reg: Registry, obs: pd.DataFrame, as_of: str, lang: str
                            required_growth_pct=required, pace_growth_pct=pace if measure == "level" else
                            _val(get(f"H1-{y}", "growth_yoy_pct")), thresholds=th)
     out["status"] = status
-    out["status_label"] = STATUS_LABELS[lang][status]
+    out["status_label"] = text(f"status.{status}", lang)
     out["reason"] = _reason(out, status, missing, lang, reg, y, b)
     return out
 
@@ -166,25 +157,16 @@ def _q(value: float, unit: str, reg: Registry, lang: str) -> str:
 def _reason(o: dict, status: str, missing: list[str], lang: str, reg: Registry, y: int, b: int) -> str:
     unit = "pct" if o["measure"] == "growth_yoy_pct" else o["unit"]
     tgt = _q(o["target"], unit, reg, lang)
-    vi = lang == "vi"
     if not math.isnan(o["outturn"]):
-        got = _q(o["outturn"], unit, reg, lang)
-        word = ("đạt" if status == "met" else "không đạt") if vi else ("meets" if status == "met" else "misses")
-        if vi:
-            return f"Thực hiện {got}{' (tính suy ra)' if o['outturn_derived'] else ''}, {word} mục tiêu {tgt}."
-        return f"Outturn {got}{' (derived)' if o['outturn_derived'] else ''} {word} the target of {tgt}."
+        key = "analysis.reason_met" if status == "met" else "analysis.reason_missed"
+        derived = text("analysis.derived_mark", lang) if o["outturn_derived"] else ""
+        return text(key, lang, got=_q(o["outturn"], unit, reg, lang), derived=derived, target=tgt)
     if status == "not_assessable":
-        names = [_MISSING[lang][m].format(y=y, b=b) for m in dict.fromkeys(missing)] or \
-                [_MISSING[lang]["data"]]
-        return ("Chưa đánh giá được: thiếu " + ", ".join(names) + ".") if vi else \
-            ("Not assessable: " + ", ".join(names) + (" is" if len(names) == 1 else " are") + " missing.")
-    req, pace = format_pct(o["required_h2_growth_pct"], lang), format_pct(o["h1_growth_pct"], lang)
-    if o["measure"] == "growth_yoy_pct":
-        pace = format_pct(o["h1_growth_pct"] if not math.isnan(o["h1_growth_pct"]) else float("nan"), lang)
-    if vi:
-        return (f"6 tháng cuối năm cần tăng {req} so với cùng kỳ {b}; "
-                f"6 tháng đầu năm đã tăng {pace}.")
-    return f"H2 needs {req} year on year against H2 {b}; H1 grew {pace}."
+        names = [text(f"analysis.missing.{m}", lang, y=y, b=b) for m in dict.fromkeys(missing or ["data"])]
+        key = "analysis.reason_not_assessable_one" if len(names) == 1 else "analysis.reason_not_assessable_many"
+        return text(key, lang, missing=", ".join(names))
+    return text("analysis.reason_required", lang, required=format_pct(o["required_h2_growth_pct"], lang), b=b,
+             pace=format_pct(o["h1_growth_pct"], lang))
 
 
 def summary_rows(assessed: pd.DataFrame, reg: Registry, lang: str = "vi") -> list[dict]:
@@ -201,9 +183,8 @@ def summary_rows(assessed: pd.DataFrame, reg: Registry, lang: str = "vi") -> lis
 
 def executive_summary(assessed: pd.DataFrame, reg: Registry, lang: str = "vi") -> pd.DataFrame:
     """The overview's table: every target with its value, status and one-line reason."""
-    headers = {"vi": ["Lĩnh vực", "Chỉ tiêu", "Kỳ", "Mục tiêu", "Tình trạng", "Lý do"],
-               "en": ["Sector", "Indicator", "Period", "Target", "Status", "Reason"]}[lang]
     keys = ["sector", "name", "period", "target", "status_label", "reason"]
+    headers = [text(f"analysis.summary.{k}", lang) for k in keys]
     return pd.DataFrame([[r[k] for k in keys] for r in summary_rows(assessed, reg, lang)], columns=headers)
 
 

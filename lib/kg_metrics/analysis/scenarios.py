@@ -234,7 +234,7 @@ def scenario_outcome(reg: Registry, obs: pd.DataFrame, scenario: Scenario | None
     >>> round(oc.target("rice_fy2024")["projected"], 4)  # 2,57 + 2,05 × (1 + 2,8%)
     4.6774
     """
-    scenario = scenario or baseline_scenario()
+    scenario = scenario or baseline_scenario(reg.data_dir)
     _, obs2 = apply_scenario(reg, obs, scenario)
     y = resolution_year(reg)
     b = y - 1

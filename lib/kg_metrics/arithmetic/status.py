@@ -22,13 +22,8 @@ class Thresholds:
 
 THRESHOLDS = Thresholds()
 
+#: Every status, in order of merit; the catalog words each one (``status.<id>``).
 STATUSES = ("met", "on_track", "at_risk", "off_track", "not_assessable")
-STATUS_LABELS = {
-    "vi": {"met": "Đã đạt", "on_track": "Đúng hướng", "at_risk": "Có rủi ro", "off_track": "Chệch hướng",
-           "not_assessable": "Chưa đánh giá được"},
-    "en": {"met": "Met", "on_track": "On track", "at_risk": "At risk", "off_track": "Off track",
-           "not_assessable": "Not assessable"},
-}
 
 
 def meets(value: float, comparator: str, target: float) -> bool:

@@ -16,8 +16,9 @@ from kg_metrics.text.format import format_date, format_pct
 CSP_DIRECTIVES = {"default-src": "'none'", "img-src": "data:", "style-src": "'unsafe-inline'",
                   "base-uri": "'none'", "form-action": "'none'"}
 CSP = "; ".join(f"{name} {value}" for name, value in CSP_DIRECTIVES.items())
-#: Cells never shown in a briefing: the parameters, papermill's injected parameters, explicit removals.
-REMOVE_TAGS = {"parameters", "injected-parameters", "remove_cell", "remove-cell"}
+#: Cells never shown in a briefing: the parameters, papermill's injected parameters, explicit removals, and
+#: the notebooks' headings and inspect cells for economists in JupyterLab (tag `notebook-only`).
+REMOVE_TAGS = {"parameters", "injected-parameters", "remove_cell", "remove-cell", "notebook-only"}
 #: The date style (catalog ``_meta.date_<style>``) of the dates on covers and the index page.
 DATE_STYLE = "cover"
 

@@ -1,19 +1,22 @@
-"""``data/lexicon.yml``: the wording of the resolution's language (comparators, indicator keywords, period cues…).
+"""``data/lexicon.yml``: the wording of the resolution's language (structure, comparators, indicator keywords…).
 
-The registry checks targets' comparator wording against it; :mod:`kg_metrics.data.extract` reads a
-resolution with all of it. Loading checks every pattern compiles, every indicator and unit named
-exists, and every comparator is one the registry knows.
+The registry reads the resolution's structure and citations with it and checks targets' comparator
+wording against it; :mod:`kg_metrics.data.extract` reads a resolution with all of it. Loading checks every
+pattern compiles, every indicator and unit named exists, and every comparator is one the registry knows.
 """
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
-from kg_metrics.data.validation import context, load_yaml
+from kg_metrics.data.resolution import Structure
+from kg_metrics.data.validation import context, load_yaml, shown_path
 from kg_metrics.errors import DataError, DataProblem
+from kg_metrics.paths import default_data_dir
 
 #: Comparators as the registry writes them.
 COMPARATORS = ("≥", ">", "=", "≈")
@@ -93,9 +96,52 @@ class UnitAlias(_Strict):
         return v
 
 
+class StructureWording(_Strict):
+    """How the resolution opens an article, a clause and a point, and cites them (see :class:`Structure`)."""
+
+    article_heading: str
+    clause_heading: str
+    point_heading: str
+    point_letter: str
+    article: str
+    clause: str
+    point: str
+    separator: str = Field(min_length=1)
+    preamble: str = Field(min_length=1)
+
+    @field_validator("article_heading", "clause_heading", "point_heading")
+    @classmethod
+    def _heading(cls, v: str) -> str:
+        if re.compile(_pattern(v)).groups < 1:
+            raise ValueError("needs a group for the number (or letter)")
+        return v
+
+    @field_validator("point_letter")
+    @classmethod
+    def _letter(cls, v: str) -> str:
+        if re.compile(_pattern(v)).groups:
+            raise ValueError("must have no group (a citation's point is one group)")
+        return v
+
+    @field_validator("article", "clause", "point")
+    @classmethod
+    def _template(cls, v: str, info: ValidationInfo) -> str:
+        fields = re.findall(r"\{(\w*)\}", v)
+        if fields != [info.field_name]:
+            raise ValueError(f"must hold the one field {{{info.field_name}}}, not {v!r}")
+        return v
+
+    def build(self) -> Structure:
+        """The :class:`Structure` these words define (heading patterns compiled, case-sensitive)."""
+        return Structure(re.compile(self.article_heading), re.compile(self.clause_heading),
+                         re.compile(self.point_heading), self.point_letter, self.article, self.clause, self.point,
+                         self.separator, self.preamble)
+
+
 class LexiconFile(_Strict):
     """The contents of ``lexicon.yml`` (its comments say what each entry is for)."""
 
+    structure: StructureWording
     comparators: dict[str, str]
     comparators_after: list[str]
     indicator_keywords: list[IndicatorKeyword] = Field(min_length=1)
@@ -163,5 +209,48 @@ def read_lexicon(path: Path, shown: str, indicators: Any = None, units: Any = No
                                      field=".".join(map(str, e["loc"])) or None) for e in exc.errors()]) from None
 
 
+@lru_cache(maxsize=4)
+def _default_structure(data_dir: str, stamp: tuple[tuple[str, int], ...]) -> Structure:
+    d = Path(data_dir)
+    shown = shown_path(d / "catalog.yml", d)
+    raw = load_yaml(d / "catalog.yml", shown)
+    name = raw.get("lexicon") if isinstance(raw, dict) else None
+    if not isinstance(name, str):
+        raise DataError([DataProblem(shown, "names no lexicon file", field="lexicon")])
+    return read_lexicon(d / name, shown_path(d / name, d)).structure.build()
+
+
+def default_structure() -> Structure:
+    """The structure of this clone's data (``$KG_METRICS_DATA_DIR`` or ``data/``), for citations read without
+    a registry (a registry has its own: ``reg.resolution.structure``). Cached while the data's files are unchanged.
+    """
+    d = default_data_dir().resolve()
+    stamp = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in d.iterdir() if p.is_file()))
+    return _default_structure(str(d), stamp)
+
+
+def clause_ref(article: int | None, clause: int | None = None, point: str | None = None,
+               structure: Structure | None = None) -> str:
+    """A citation in the resolution's own form (default structure: :func:`default_structure`).
+
+    Examples
+    --------
+    >>> clause_ref(1, 2, "a"), clause_ref(1, 1), clause_ref(None)
+    ('Điều 1, khoản 2, điểm a', 'Điều 1, khoản 1', 'Phần mở đầu')
+    """
+    return (structure or default_structure()).cite(article, clause, point)
+
+
+def parse_ref(ref: str, structure: Structure | None = None) -> tuple[int, int | None, str | None]:
+    """Inverse of :func:`clause_ref`: (article, clause or None, point or None); ValueError for a malformed citation.
+
+    Examples
+    --------
+    >>> parse_ref("Điều 1, khoản 2, điểm a"), parse_ref("Điều 2")
+    ((1, 2, 'a'), (2, None, None))
+    """
+    return (structure or default_structure()).parse(ref)
+
+
 __all__ = ["COMPARATORS", "CUE_KINDS", "IndicatorKeyword", "LexiconFile", "PeriodCue", "ReferencePattern",
-           "UnitAlias", "read_lexicon"]
+           "StructureWording", "UnitAlias", "clause_ref", "default_structure", "parse_ref", "read_lexicon"]

@@ -234,8 +234,8 @@ def derive(df: pd.DataFrame, reg: Registry, sectors: list[str] | None = None) ->
         if sectors is not None and reg.indicators.set_index("indicator").loc[key[0], "sector"] not in sectors:
             continue
         if key in index:
-            what = ("derived twice in this file" if index[key].status == "derived"
-                    else "also in the sourced observations: a sourced figure must not be derived as well")
+            what = ("derived twice in this file" if index[key].status == "derived"  # noqa: prose (operator message)
+                    else "also in the sourced observations: a sourced figure must not be derived as well")  # noqa: prose (operator message)
             problems.append(DataProblem(shown, f"{d.output} is {what}", row=i, field="output"))
             continue
         inputs = []
@@ -311,7 +311,7 @@ def check_observations(obs: pd.DataFrame, area: str | None = None) -> list[str]:
         by = grp.set_index("period")["value"]
         for p in by.index:
             if p.startswith("H1-") and f"FY-{p[3:]}" in by.index and by[p] > by[f"FY-{p[3:]}"]:
-                warnings.append(f"{ind}: H1 {p[3:]} ({by[p]:g}) exceeds the full year ({by[f'FY-{p[3:]}']:g})")
+                warnings.append(f"{ind}: H1 {p[3:]} ({by[p]:g}) exceeds the full year ({by[f'FY-{p[3:]}']:g})")  # noqa: prose (data check)
     return warnings
 
 

@@ -70,14 +70,14 @@ def _check_text(name: str, value: Any, expected: str) -> str:
 
 
 def _check_lang(lang: Any) -> str:
-    lang = _check_text("lang", lang, "'vi' or 'en'")
+    lang = _check_text("lang", lang, " or ".join(map(repr, LANGS)))
     if lang not in LANGS:
         raise ParameterError(f"parameter 'lang' is {lang!r}; expected one of: {', '.join(LANGS)}")
     return lang
 
 
 def _check_as_of(as_of: Any) -> str:
-    as_of = _check_text("as_of", as_of, "an ISO date such as '2024-07-18'")
+    as_of = _check_text("as_of", as_of, "an ISO date such as '2024-07-18'")  # noqa: prose (operator message)
     if not _ISO_DATE.match(as_of):
         raise ParameterError(f"parameter 'as_of' is {as_of!r}; expected an ISO date YYYY-MM-DD such as '2024-07-18'")
     try:
@@ -109,7 +109,7 @@ def _check_data_dir(data_dir: Any) -> tuple[Path, str]:
 
 def _check_scenario(scenario: Any, data_dir: Path) -> str:
     """'' (no scenario) or the name of a scenario file ``<data_dir>/scenarios/<name>.yml``."""
-    scenario = _check_text("scenario", scenario, "a scenario name in data/scenarios such as 'low', or '' for none")
+    scenario = _check_text("scenario", scenario, "a scenario name in data/scenarios such as 'low', or '' for none")  # noqa: prose (operator message)
     if scenario == "":
         return ""
     from kg_metrics.data.scenario_files import scenario_names  # lists files only (imported late: the module needs pandas)
@@ -166,7 +166,7 @@ def validate_parameters(sector: str | None, lang: str, data_dir: str | os.PathLi
         out["scenario"] = scenario
     if notebook == "overview":
         return out
-    sector = _check_text("sector", sector, "a sector id such as 'tourism'")
+    sector = _check_text("sector", sector, "a sector id such as 'tourism'")  # noqa: prose (operator message)
     reg = _registry(path, registry)
     valid = reg.briefing_sectors
     if sector == reg.overview_sector:

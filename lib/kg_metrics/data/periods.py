@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from kg_metrics.text.catalog import t
+
 _PATTERN = re.compile(r"^(?:(H[12])|(FY)|(Q[1-4])|YTD(0[1-9]|1[0-2])|M(0[1-9]|1[0-2]))-((?:19|20)\d\d)$")
 
 
@@ -68,7 +70,7 @@ def parse_period(code: str) -> Period:
 
 
 def period_label(code: str, lang: str = "vi") -> str:
-    """Human label of a period code.
+    """Human label of a period code, as the catalog words it (``period.H1`` … ``period.M``).
 
     Examples
     --------
@@ -76,29 +78,10 @@ def period_label(code: str, lang: str = "vi") -> str:
     '6 tháng cuối năm 2024'
     >>> period_label("H1-2024", "en")
     'H1 2024'
-    >>> period_label("YTD07-2024")
-    '7 tháng năm 2024'
+    >>> period_label("YTD07-2024"), period_label("YTD07-2024", "en")
+    ('7 tháng năm 2024', 'Jan–Jul 2024')
     """
     p = parse_period(code)
-    kind = code.split("-")[0]
-    if lang == "vi":
-        if kind == "H1":
-            return f"6 tháng đầu năm {p.year}"
-        if kind == "H2":
-            return f"6 tháng cuối năm {p.year}"
-        if kind == "FY":
-            return f"năm {p.year}"
-        if kind.startswith("Q"):
-            return f"quý {kind[1]}/{p.year}"
-        if kind.startswith("YTD"):
-            return f"{p.last_month} tháng năm {p.year}"
-        return f"tháng {p.last_month}/{p.year}"
-    if kind in ("H1", "H2"):
-        return f"{kind} {p.year}"
-    if kind == "FY":
-        return f"{p.year}"
-    if kind.startswith("Q"):
-        return f"{kind} {p.year}"
-    if kind.startswith("YTD"):
-        return f"Jan–{calendar.month_abbr[p.last_month]} {p.year}"
-    return f"{calendar.month_abbr[p.last_month]} {p.year}"
+    kind = "Q" if p.kind.startswith("Q") else p.kind
+    return t(f"period.{kind}", lang, year=p.year, quarter=p.last_month // 3,
+             month=t(f"period.month.{p.last_month}", lang))

@@ -16,7 +16,7 @@ from kg_metrics.errors import DataError, DataProblem
 from kg_metrics.paths import default_data_dir
 from kg_metrics.data.lexicon import COMPARATORS, LexiconFile, read_lexicon
 from kg_metrics.data.periods import parse_period
-from kg_metrics.data.resolution import Resolution, load_resolution, numbers_in, parse_ref
+from kg_metrics.data.resolution import Resolution, load_resolution, numbers_in
 from kg_metrics.data.tables import MultiFieldError, collect_row_problems, read_csv
 from kg_metrics.data.validation import (check_clause, check_measure_unit, check_unit, context, load_yaml, number,
                                         shown_path, slug)
@@ -242,19 +242,19 @@ class TargetRow(BaseModel):
         res: Resolution | None = ctx.get("resolution")
         if res is not None:
             if self.quote not in res.text:
-                problems.append(("quote", "not found verbatim in the resolution"))
+                problems.append(("quote", "not found verbatim in the resolution"))  # noqa: prose (operator message)
             else:
                 try:
                     if self.quote not in res.clause_text(self.clause):
-                        problems.append(("clause", f"the quote is not in {self.clause}"))
+                        problems.append(("clause", f"the quote is not in {self.clause}"))  # noqa: prose (operator message)
                 except (KeyError, ValueError):
                     pass  # reported by the clause validator
             if self.comparator_text not in self.quote:
-                problems.append(("comparator_text", "the wording is not in the quote"))
+                problems.append(("comparator_text", "the wording is not in the quote"))  # noqa: prose (operator message)
             # The resolution is written in Vietnamese notation, whatever convention the data files declare.
             quoted = numbers_in(self.quote, "vi")
             if not any(abs(n - self.value) < 1e-9 for n in quoted):
-                problems.append(("value", f"{self.value:.12g} is not among the numbers of the quote "
+                problems.append(("value", f"{self.value:.12g} is not among the numbers of the quote "  # noqa: prose (operator message)
                                  f"({', '.join(f'{n:.12g}' for n in quoted)})"))
         if problems:
             raise MultiFieldError(problems)
@@ -382,7 +382,7 @@ class Registry:
         """The resolution's paragraphs assigned to ``sector``, with their clause."""
         rows = []
         for _, tp in self.task_paragraphs[self.task_paragraphs["sector"] == sector].iterrows():
-            a, k, p = parse_ref(tp["clause"])
+            a, k, p = self.resolution.structure.parse(tp["clause"])
             for para in self.resolution.paragraphs:
                 if (para.article, para.clause, para.point, para.number) == (a, k, p, tp["paragraph"]):
                     rows.append({"clause": tp["clause"], "paragraph": tp["paragraph"], "text": para.text})
@@ -407,7 +407,10 @@ def load_registry(data_dir: Path | str | None = None) -> Registry:
     res_path = files["resolution"]
     if not res_path.exists():
         raise DataError([DataProblem(shown_path(res_path, data_dir), "the resolution text is missing")])
-    resolution = load_resolution(res_path)
+    # The lexicon says how the resolution is structured, and the rows of every file cite its clauses; the
+    # lexicon's indicators and units are checked below, once indicators.csv and units.csv are read.
+    structure = read_lexicon(files["lexicon"], shown_path(files["lexicon"], data_dir)).structure.build()
+    resolution = load_resolution(res_path, structure)
     ctx: dict[str, Any] = {"convention": catalog.decimal_convention, "resolution": resolution}
     problems: list[DataProblem] = []
     positions: dict[str, list[tuple[int, int]]] = {}

@@ -14,8 +14,9 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError, Valida
 
 from kg_metrics.errors import DataError, DataProblem, ParameterError
 from kg_metrics.data.registry import Registry, load_registry
-from kg_metrics.data.validation import number, shown_path
+from kg_metrics.data.validation import load_yaml, number, shown_path
 from kg_metrics.paths import default_data_dir
+from kg_metrics.text.format import LANGS, format_number
 
 
 #: A sane range for any growth rate of a scenario (H2 y/y or a revised H1), in percent.
@@ -24,6 +25,8 @@ GROWTH_RANGE_PCT = (-50.0, 100.0)
 H1_WEIGHT_RANGE = (0.3, 0.7)
 #: Where scenario files live, inside a data directory.
 SCENARIO_DIR = "scenarios"
+#: The name of the scenario that changes nothing (every scenario's starting point).
+BASELINE = "baseline"
 #: Justification of an explorer setting that differs from the scenario it started from.
 EXPLORER_SOURCE = "explorer (notebooks/explorer.ipynb)"
 
@@ -150,10 +153,12 @@ class Scenario(BaseModel):
         return self._path
 
     def title(self, lang: str) -> str:
-        return self.title_vi if lang == "vi" else self.title_en
+        """The title in ``lang`` (the file's ``title_<lang>``)."""
+        return getattr(self, f"title_{lang}")
 
     def description(self, lang: str) -> str:
-        return (self.description_vi if lang == "vi" else self.description_en).strip()
+        """The description in ``lang`` (the file's ``description_<lang>``; '' without one)."""
+        return getattr(self, f"description_{lang}").strip()
 
     @property
     def is_empty(self) -> bool:
@@ -294,7 +299,7 @@ def load_scenario(name_or_path: str | Path, data_dir: Path | str | None = None,
             problems.append(DataProblem(shown, msg, field=".".join(map(str, loc)) or None, line=_line_of(lines, loc)))
         raise DataError(problems) from None
     allowed = {"sectors": list(reg.grdp_components), "indicators": scenario_indicators(reg), "h1_revisions": _revisable(reg)}
-    what = {"sectors": "GRDP component", "indicators": "indicator with an additive level target",
+    what = {"sectors": "GRDP component", "indicators": "indicator with an additive level target",  # noqa: prose (operator message)
             "h1_revisions": "indicator"}
     for group, keys in allowed.items():
         for k in getattr(sc, group):
@@ -322,14 +327,10 @@ def format_exact(x: float, convention: str = "vi") -> str:
     >>> format_exact(24948.203035), format_exact(-12.86), format_exact(0.5, "en"), format_exact(3.0)
     ('24.948,203035', '-12,86', '0.5', '3')
     """
-    if convention not in ("vi", "en"):
+    if convention not in LANGS:
         raise ValueError(f"unknown decimal convention {convention!r}")
-    text = format(Decimal(repr(float(x))), "f")
-    sign, text = ("-", text[1:]) if text.startswith("-") else ("", text)
-    whole, _, frac = text.partition(".")
-    frac = frac.rstrip("0")
-    group, point = (".", ",") if convention == "vi" else (",", ".")
-    return sign + f"{int(whole):,}".replace(",", group) + (point + frac if frac else "")
+    exact = Decimal(repr(float(x))).normalize()  # the shortest digits that read back as the same float
+    return format_number(exact, convention, max(0, -exact.as_tuple().exponent))
 
 
 def scenario_to_dict(scenario: Scenario, convention: str = "vi") -> dict:
@@ -369,7 +370,7 @@ def save_scenario(scenario: Scenario, path: Path | str, convention: str = "vi") 
     if not _SLUG.match(path.stem):
         raise ValueError(f"{path.stem!r} is not a scenario name (lower-case letters, digits, '_')")
     sc = scenario.model_copy(update={"name": path.stem})
-    head = (f"# Scenario '{sc.name}' for kg_metrics (format: data/scenarios/README.md).\n"
+    head = (f"# Scenario '{sc.name}' for kg_metrics (format: data/scenarios/README.md).\n"  # noqa: prose (file header)
             f"# Numbers in the data's notation (decimal_convention: {convention}).\n")
     body = yaml.safe_dump(scenario_to_dict(sc, convention), sort_keys=False, allow_unicode=True, width=100_000)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -379,9 +380,21 @@ def save_scenario(scenario: Scenario, path: Path | str, convention: str = "vi") 
     return path
 
 
-def baseline_scenario() -> Scenario:
-    """A scenario that changes nothing (what ``data/scenarios/baseline.yml`` holds)."""
-    return Scenario(name="baseline", title_vi="Cơ sở: số liệu như đã công bố",
-                    title_en="Baseline: the data as published")
+def baseline_scenario(data_dir: Path | str | None = None) -> Scenario:
+    """A scenario that changes nothing, titled as ``<data_dir>/scenarios/baseline.yml`` titles it.
 
+    Only the file's titles and descriptions are read (without the file, the titles are the name): whatever
+    else the file says, this scenario sets no assumption.
 
+    Examples
+    --------
+    >>> s = baseline_scenario()
+    >>> s.is_empty, s.title("en").startswith("Baseline")
+    (True, True)
+    """
+    path = scenarios_dir(data_dir) / f"{BASELINE}.yml"
+    raw = load_yaml(path, shown_path(path, scenarios_dir(data_dir).parent)) if path.is_file() else None
+    texts = {k: v for k, v in (raw if isinstance(raw, dict) else {}).items()
+             if k.startswith(("title_", "description_")) and k in Scenario.model_fields and isinstance(v, str)}
+    untitled = {k: BASELINE for k in Scenario.model_fields if k.startswith("title_")}
+    return Scenario(name=BASELINE, **{**untitled, **texts})

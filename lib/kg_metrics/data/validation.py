@@ -15,9 +15,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationInfo
 
-from kg_metrics.data.resolution import Resolution, parse_ref
+from kg_metrics.data.resolution import Resolution
 from kg_metrics.errors import DataError, DataProblem
-from kg_metrics.text.format import NumberParseError, parse_number
+from kg_metrics.text.format import NumberParseError, format_number, parse_number
 
 _SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -89,7 +89,7 @@ def number(v: Any, info: ValidationInfo) -> float:
         return float(v)
     if isinstance(v, float):
         if ctx.get("from_file"):
-            example = "'2,46'" if convention == "vi" else "'2.46'"
+            example = repr(format_number(2.46, convention))  # '2,46' in Vietnamese notation
             raise ValueError(f"{v!r}: write a decimal as a quoted string in the data's notation (decimal_convention: "
                              f"{convention}), e.g. {example}, so that it cannot be misread")
         if not math.isfinite(v):
@@ -114,11 +114,15 @@ def check_unit(v: str, info: ValidationInfo) -> str:
 
 
 def check_clause(v: str, info: ValidationInfo) -> str:
-    """A citation ('Điều 1, khoản 2, điểm a') that the context's ``resolution`` has."""
-    parse_ref(v)
+    """A citation ('Điều 1, khoản 2, điểm a') that the context's ``resolution`` has, in its structure's form.
+
+    Unchecked without a resolution in the context.
+    """
     res: Resolution | None = context(info).get("resolution")
-    if res is not None and v not in res.refs():
-        raise ValueError("the resolution has no such clause")
+    if res is not None:
+        res.structure.parse(v)  # ValueError: not a citation
+        if v not in res.refs():
+            raise ValueError("the resolution has no such clause")
     return v
 
 
@@ -131,15 +135,15 @@ def check_measure_unit(measure: str, value: float, unit: str, indicator: dict | 
     """
     if measure == "level":
         if value < 0:
-            problems.append(("value", "a level cannot be negative"))
+            problems.append(("value", "a level cannot be negative"))  # noqa: prose (operator message)
         if indicator and unit in units and indicator["unit"] in units:
             if units[unit]["base_unit"] != units[indicator["unit"]]["base_unit"]:
                 problems.append(("unit", f"'{unit}' cannot express {indicator['indicator']}, "
-                                 f"which is measured in '{indicator['unit']}'"))
+                                 f"which is measured in '{indicator['unit']}'"))  # noqa: prose (operator message)
     elif unit != "pct":
-        problems.append(("unit", f"a {measure} figure is in 'pct'"))
+        problems.append(("unit", f"a {measure} figure is in 'pct'"))  # noqa: prose (operator message)
     if measure in ("share_of_plan_pct", "pct_of_prior_year") and value < 0:
-        problems.append(("value", "a share cannot be negative"))
+        problems.append(("value", "a share cannot be negative"))  # noqa: prose (operator message)
 
 
 __all__ = ["check_clause", "check_measure_unit", "check_unit", "context", "load_yaml", "number", "shown_path",

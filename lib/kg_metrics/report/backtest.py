@@ -129,5 +129,6 @@ class Backtest:
         return out
 
     def content(self) -> Section:
-        """The whole backtest, as the overview briefing shows it: title, outturns, the July assessment, sources."""
+        """The whole page rendered (what the ``backtest`` section shows), for ``Briefing.backtest_content`` until
+        the facade shows the section itself."""
         return templating.render(TEMPLATE, self.lang, **self.data())

@@ -10,7 +10,7 @@ and English side by side (neither is the other's source string, as gettext's msg
 file per language diffs well, needs no compile step (``.mo``), and a missing or extra key is one set
 difference. Babel still does what only it does well: numbers and dates per locale (:mod:`.format`).
 
-Texts may carry inline Markdown (``**bold**``, ``*italic*``); :func:`kg_metrics.report.markup.md` turns
+Texts may carry inline Markdown (``**bold**``, ``*italic*``); :func:`kg_metrics.report.templating.md` turns
 them into HTML for the templates, after escaping the fields.
 """
 from __future__ import annotations

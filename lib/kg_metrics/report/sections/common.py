@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 import pandas as pd
 
-from kg_metrics.data.resolution import parse_ref
+from kg_metrics.data.lexicon import parse_ref
 from kg_metrics.text.catalog import catalog, t
 
 if TYPE_CHECKING:  # the facade passes itself in; only its type is needed here

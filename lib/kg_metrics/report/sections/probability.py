@@ -76,7 +76,7 @@ def data(b: "Briefing") -> dict[str, Any] | None:
         if o["available"] and (b.notebook == "sector" or o["sector"] == b.reg.overview_sector):
             p = probs[o["target_id"]]
             fig = charts.fan_chart(charts.fan_chart_data(p, b.obs, b.as_of), b.reg, b.lang)
-            fans.append({**o, "figure": fig, "figure_no": b._next_figure()})
+            fans.append({**o, "figure": fig, "figure_no": b.figure_number(("fan", o["target_id"]))})
     n_available = sum(o["available"] for o in targets)
     return {
         "as_of": b.as_of, "year": b.year, "draws": DEFAULT_DRAWS, "seed": DEFAULT_SEED, "min_years": MIN_YEARS,

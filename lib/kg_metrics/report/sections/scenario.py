@@ -34,7 +34,7 @@ def data(b: "Briefing") -> dict[str, Any] | None:
         "sector": b.sector,
         "is_empty": sc.is_empty,
         "assumptions": assumptions(sc, b.reg, b.lang, oc.year, sector=b.sector),
-        **outcome(oc, b.reg, b.lang, sector=b.sector, next_figure=b._next_figure),
+        **outcome(oc, b.reg, b.lang, sector=b.sector, next_figure=lambda: b.figure_number("scenario_contributions")),
     }
 
 

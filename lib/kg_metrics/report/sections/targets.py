@@ -8,6 +8,7 @@ from kg_metrics.arithmetic.status import THRESHOLDS
 from kg_metrics.data.observations import lookup
 from kg_metrics.data.periods import parse_period, period_label
 from kg_metrics.report import charts
+from kg_metrics.report.sections import probability
 from kg_metrics.report.sections.common import clause_label, fact, lines, source
 from kg_metrics.text.catalog import t
 from kg_metrics.text.format import format_number, format_pct, value_or_none
@@ -39,10 +40,10 @@ def target(b: "Briefing", o: dict) -> dict[str, Any]:
     if prob is not None:
         value = (format_pct(prob.p_met * 100, lang, 0) if prob.available
                  else {"missing": t("briefing.prob_missing", lang)})
-        facts.append(fact(t("briefing.prob_row", lang), value, b.prob_basis(prob)))
+        facts.append(fact(t("briefing.prob_row", lang), value, probability.basis_text(prob, lang, b.year)))
     found = b.anomalies[b.anomalies["indicator"] == o["indicator"]]
     figure = charts.target_chart(o, b.reg, b.obs, lang, data=chart)
-    n = b._next_figure()
+    n = b.figure_number(("target", o["target_id"]))
     return {
         "target_id": o["target_id"],
         "name": o["name"],
