@@ -15,7 +15,7 @@ import pytest
 
 from kg_metrics.data.params import validate_parameters
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[1]  # tests/ is directly below the clone
 NOTEBOOKS = REPO / "notebooks"
 EXPECTED_PARAMETERS = {
     "overview.ipynb": ["lang", "data_dir", "as_of", "scenario"],
@@ -100,14 +100,43 @@ def test_first_cell_after_parameters_validates_them(name):
 @pytest.mark.parametrize("name", EXPECTED_PARAMETERS)
 def test_notebooks_stay_thin(name):
     nb = _read(name)
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert len(code) <= 13  # the parameters, their check, the load, then one cell per section
-    for c in code:
-        assert "print(" not in c.source
-        if c is _parameters_cell(nb):  # one line per parameter, each documented
+    for c in nb.cells:
+        if c.cell_type != "code" or c is _parameters_cell(nb):  # one line per parameter, each documented
             continue
+        assert "print(" not in c.source
         assert len([ln for ln in c.source.splitlines() if ln.strip() and not ln.startswith("#")]) <= 4, c.source
-    assert not [c for c in nb.cells if c.cell_type == "markdown"], "all text comes from kg_metrics.report.briefing"
+
+
+def _tags(cell) -> list[str]:
+    return cell.get("metadata", {}).get("tags", [])
+
+
+@pytest.mark.parametrize("name", EXPECTED_PARAMETERS)
+def test_each_section_has_a_heading_and_its_data_to_inspect(name):
+    """Markdown headings give the notebook its structure; before a section that presents figures, an inspect
+    cell shows its data as pandas objects and the next cell renders the section from that (edited) data.
+    Headings and inspect cells are tagged notebook-only, so rendered briefings leave them out."""
+    nb = _read(name)
+    cells = nb.cells
+    markdown = [c for c in cells if c.cell_type == "markdown"]
+    assert markdown and all("notebook-only" in _tags(c) for c in markdown)
+    assert all(c.source.lstrip().startswith("#") for c in markdown), "each markdown cell is a heading"
+    shows = [i for i, c in enumerate(cells) if c.cell_type == "code" and "briefing.show(" in c.source]
+    shown = [ast.literal_eval(cells[i].source.split("briefing.show(")[1].split(",")[0].rstrip(")")) for i in shows]
+    from kg_metrics.report.sections import SECTIONS
+
+    assert set(shown) <= set(SECTIONS) and len(shown) == len(set(shown))
+    for i, section in zip(shows, shown):
+        before = cells[i - 1]
+        if before.cell_type == "markdown":
+            assert section in ("title", "scenario", "contributions"), f"{section}: no inspect cell"
+            continue
+        assert "notebook-only" in _tags(before) and f'briefing.data("{section}")' in before.source, section
+        assert cells[i - 2].cell_type == "markdown", f"{section}: no heading"
+        variable = before.source.strip().splitlines()[-1]
+        assert cells[i].source.strip() == f'briefing.show("{section}", {variable})'
+    assert any("notebook-only" in _tags(c) and "briefing.assessed" in c.source for c in cells), \
+        "the assessment table is shown to inspect"
 
 
 # --------------------------------------------------------------------------- executed notebooks
@@ -121,7 +150,9 @@ def _execute(tmp_path: Path, name: str, **parameters):
 
 
 def _outputs(nb) -> list[dict]:
-    return [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    """What the briefing shows: outputs of the cells a rendered briefing keeps (not the inspect cells)."""
+    return [o for c in nb.cells if c.cell_type == "code" and "notebook-only" not in _tags(c)
+            for o in c.get("outputs", [])]
 
 
 def _text(nb) -> str:
@@ -151,15 +182,19 @@ def test_overview_vi(tmp_path):
     _assert_only_briefing_outputs(nb)
     text = _text(nb)
     for s in ("Hội đồng nhân dân tỉnh Kiên Giang", "6 tháng cuối năm", "6,56%", "6,84%",
-              "g₂ = (6,7 − 0,4927 × 6,84) / (1 − 0,4927) = **6,56%**", "Nông, lâm nghiệp và thủy sản",
+              "g₂ = (6,7 − 0,4927 × 6,84) / (1 − 0,4927) = <strong>6,56%</strong>", "Nông, lâm nghiệp và thủy sản",
               'class="status status-on_track"', "580.645", "≈508.645"):
         assert s in text, s
-    assert text.lstrip().startswith("# Tổng quan")
+    assert text.lstrip().startswith("<h1>Tổng quan")
     # its last part, on a new page: the backtest against the 2024 outturn, with sources
     backtest = text[text.index('<div class="page-break" id="backtest"></div>'):]
-    for s in ("## Đối chiếu: các mục tiêu năm 2024 so với kết quả thực hiện", "75,22%", "≥ 95%", "Không đạt",
+    for s in ("<h2>Đối chiếu: các mục tiêu năm 2024 so với kết quả thực hiện</h2>", "75,22%", "≥ 95%", "Không đạt",
               "7,5%", "≥ 6,7%", "Trong sai số làm tròn", "news.laodong.vn", "baophapluat.vn"):
         assert s in backtest, s
+    # the inspect cells show their data as pandas tables in JupyterLab (and only there)
+    inspected = [o for c in nb.cells if "notebook-only" in _tags(c) and c.cell_type == "code"
+                 for o in c.get("outputs", []) if o["output_type"] == "execute_result"]
+    assert len(inspected) >= 6 and all('class="dataframe"' in o["data"]["text/html"] for o in inspected)
     pngs = _pngs(nb)
     # the contributions chart, at ~150 dpi, and the fan charts of the two GRDP targets
     assert len(pngs) == 3 and _png_width(pngs[0]) > 900
@@ -170,7 +205,7 @@ def test_tourism_en(tmp_path):
     nb = _execute(tmp_path, "sector.ipynb", sector="tourism", lang="en")
     _assert_only_briefing_outputs(nb)
     text = _text(nb)
-    for s in ("# Tourism: targets for H2 and the full year 2024", "People's Council of Kiên Giang province",
+    for s in ("<h1>Tourism: targets for H2 and the full year 2024</h1>", "People's Council of Kiên Giang province",
               "580,645", "508,645", "Implied H1 in the resolution 580,645 vs reported H1 ≈508,645: gap 14.2%",
               "Tasks set by the resolution", "Article 1, clause 2, point a, paragraph 6", "vneconomy.vn"):
         assert s in text, s
@@ -183,7 +218,7 @@ def test_culture_society_vi(tmp_path):
     nb = _execute(tmp_path, "sector.ipynb", sector="culture_society", lang="vi")
     _assert_only_briefing_outputs(nb)
     text = _text(nb)
-    for s in ("# Văn hóa - xã hội", "Nghị quyết chỉ đặt ra nhiệm vụ định tính cho lĩnh vực này",
+    for s in ("<h1>Văn hóa - xã hội", "Nghị quyết chỉ đặt ra nhiệm vụ định tính cho lĩnh vực này",
               "Điều 1, khoản 2, điểm b, đoạn 2", "Bản tin này không dùng số liệu thống kê nào."):
         assert s in text, s
     assert _pngs(nb) == []
