@@ -159,9 +159,9 @@ def test_a_target_without_any_figure_says_so(registry, observations, assessed_vi
     assert "No reported figures available" in _texts(fig)
 
 
-def test_contributions_chart_labels(observations):
+def test_contributions_chart_labels(registry, observations):
     df = sector_contributions(observations)
-    fig = charts.contributions_chart(df, "vi")
+    fig = charts.contributions_chart(df, "vi", names=charts.component_names(registry, "vi"))
     texts = _texts(fig)
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == [
         "Nông, lâm nghiệp và thủy sản", "Công nghiệp và xây dựng", "Dịch vụ", "Thuế sản phẩm trừ trợ cấp"]
@@ -169,7 +169,7 @@ def test_contributions_chart_labels(observations):
     assert "+0,95 điểm %" in texts and "+3,51 điểm %" in texts
     assert "Quyền số tính suy ra" in texts  # product taxes: residual weight, hatched
     _png(fig)
-    en = _texts(charts.contributions_chart(df, "en"))
+    en = _texts(charts.contributions_chart(df, "en", names=charts.component_names(registry, "en")))
     assert "Agriculture, forestry and fishery" in en and "+0.95 pp" in en
 
 
@@ -194,7 +194,7 @@ def test_unknown_language_is_refused(registry, observations, assessed_vi):
 ])
 def test_scenario_contributions_chart_labels(lang, legend, axis, agri, h1_pp, registry, observations):
     oc = scenario_outcome(registry, observations)
-    fig = charts.scenario_contributions_chart(oc.components, oc.year, lang)
+    fig = charts.scenario_contributions_chart(oc.components, oc.year, lang, names=charts.component_names(registry, lang))
     assert [t.get_text() for t in fig.legends[0].get_texts()] == legend
     assert fig.axes[0].get_xlabel() == axis and fig.axes[0].get_yticklabels()[0].get_text() == agri
     assert h1_pp in _texts(fig)

@@ -112,7 +112,7 @@ def _check_scenario(scenario: Any, data_dir: Path) -> str:
     scenario = _check_text("scenario", scenario, "a scenario name in data/scenarios such as 'low', or '' for none")  # noqa: prose (operator message)
     if scenario == "":
         return ""
-    from kg_metrics.data.scenario_files import scenario_names  # lists files only (imported late: the module needs pandas)
+    from kg_metrics.data.scenario_files import scenario_names  # lazy: the module needs pandas (this lists files only)
 
     known = scenario_names(data_dir)
     if not re.match(r"^[a-z][a-z0-9_]*$", scenario):

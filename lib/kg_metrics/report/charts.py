@@ -76,18 +76,9 @@ STYLE: dict[str, Any] = {
     "pdf.fonttype": 42,
 }
 
-#: The GRDP components, as the statistics office names them.
-COMPONENT_LABELS: dict[str, dict[str, str]] = {
-    "va_agri": {"vi": "Nông, lâm nghiệp và thủy sản", "en": "Agriculture, forestry and fishery"},
-    "va_industry": {"vi": "Công nghiệp và xây dựng", "en": "Industry and construction"},
-    "va_services": {"vi": "Dịch vụ", "en": "Services"},
-    "va_taxes": {"vi": "Thuế sản phẩm trừ trợ cấp", "en": "Product taxes less subsidies"},
-}
-
-
-def component_name(component: str, lang: str) -> str:
-    """A GRDP component's name in ``lang`` (the code itself when it has none)."""
-    return COMPONENT_LABELS.get(component, {}).get(lang, component)
+def component_names(reg: Registry, lang: str) -> dict[str, str]:
+    """The GRDP components' display names in ``lang`` (``indicators.csv``'s short names)."""
+    return {c: reg.short_name(c, lang) for c in reg.grdp_components}
 
 
 # --------------------------------------------------------------------------- style
@@ -146,7 +137,7 @@ def _L(lang: str) -> dict[str, str]:
 
 
 # --------------------------------------------------------------------------- contributions
-def contributions_chart(contrib_df: pd.DataFrame, lang: str = "vi") -> Figure:
+def contributions_chart(contrib_df: pd.DataFrame, lang: str = "vi", names: Mapping[str, str] | None = None) -> Figure:
     """Horizontal bars: each GRDP component's contribution (pp) to growth.
 
     ``contrib_df`` is :func:`kg_metrics.analysis.assessment.sector_contributions`'s frame (columns
@@ -158,7 +149,7 @@ def contributions_chart(contrib_df: pd.DataFrame, lang: str = "vi") -> Figure:
     df = contrib_df.reset_index(drop=True)
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
-    names = [component_name(c, lang) for c in df["component"]]
+    labels = [(names or {}).get(c, c) for c in df["component"]]  # names: component_names(reg, lang)
     ys = list(range(len(df)))
     values = [value_or_none(v) for v in df.get("contribution_pp", pd.Series([None] * len(df)))]
     derived = [str(s) == "derived" for s in df.get("base_status", pd.Series([""] * len(df)))]
@@ -170,7 +161,7 @@ def contributions_chart(contrib_df: pd.DataFrame, lang: str = "vi") -> Figure:
         bars = ax.barh(y, v, height=0.6, color="white" if d else COLORS["h1"], edgecolor=COLORS["h1"],
                        hatch="///" if d else None, linewidth=1.0)
         ax.bar_label(bars, labels=[format_pp(v, lang)], padding=3, fontsize=8)
-    ax.set_yticks(ys, names)
+    ax.set_yticks(ys, labels)
     ax.invert_yaxis()
     ax.axvline(0, color="#555555", linewidth=0.8)
     ax.set_xlabel(L["contrib_axis"])
@@ -653,7 +644,8 @@ def fan_chart(data: FanChartData, reg: Registry | None = None, lang: str = "vi")
 
 
 # --------------------------------------------------------------------------- scenario contributions
-def scenario_contributions_chart(components: pd.DataFrame, year: int, lang: str = "vi") -> Figure:
+def scenario_contributions_chart(components: pd.DataFrame, year: int, lang: str = "vi",
+                                 names: Mapping[str, str] | None = None) -> Figure:
     """Grouped horizontal bars: each GRDP component's contribution (pp) in H1 (actual), H2 and the year (scenario).
 
     ``components`` is :attr:`kg_metrics.analysis.scenarios.ScenarioOutcome.components` (columns ``component``,
@@ -664,7 +656,7 @@ def scenario_contributions_chart(components: pd.DataFrame, year: int, lang: str 
     df = components.reset_index(drop=True)
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
-    names = [component_name(c, lang) for c in df["component"]]
+    labels = [(names or {}).get(c, c) for c in df["component"]]  # names: component_names(reg, lang)
     series = (("h1_contribution_pp", COLORS["h1"], "sc_h1"), ("h2_contribution_pp", COLORS["h2_target"], "sc_h2"),
               ("year_contribution_pp", COLORS["target"], "sc_year"))
     h = 0.26
@@ -681,7 +673,7 @@ def scenario_contributions_chart(components: pd.DataFrame, year: int, lang: str 
         handles.append(Patch(facecolor=color, label=L[key].format(y=year)))
     if not present:
         _no_data(ax, L["no_data"])
-    ax.set_yticks(range(len(df)), names)
+    ax.set_yticks(range(len(df)), labels)
     ax.invert_yaxis()
     ax.axvline(0, color="#555555", linewidth=0.8)
     ax.set_xlabel(L["contrib_axis"])
@@ -694,6 +686,6 @@ def scenario_contributions_chart(components: pd.DataFrame, year: int, lang: str 
     return fig
 
 
-__all__ = ["FONT", "DPI", "COLORS", "STYLE", "COMPONENT_LABELS", "component_name", "apply_style", "save_png",
+__all__ = ["FONT", "DPI", "COLORS", "STYLE", "component_names", "apply_style", "save_png",
            "contributions_chart", "HistoryYear", "TargetChartData", "target_chart_data", "target_chart",
            "FanChartData", "fan_chart_data", "fan_chart", "scenario_contributions_chart"]

@@ -99,7 +99,7 @@ def t(key: str, lang: str, /, **fields: Any) -> str:
 
     Examples
     --------
-    >>> t("language.name", "vi"), t("language.name", "en")
-    ('Tiếng Việt', 'English')
+    >>> t("status.on_track", "vi"), t("status.on_track", "en")
+    ('Đúng hướng', 'On track')
     """
     return catalog(lang).text(key, **fields)

@@ -13,7 +13,7 @@ from kg_metrics.arithmetic.status import meets
 from kg_metrics.data.periods import period_label
 from kg_metrics.data.registry import Registry, shown_path
 from kg_metrics.data.scenario_files import Scenario
-from kg_metrics.report.charts import scenario_contributions_chart
+from kg_metrics.report.charts import component_names, scenario_contributions_chart
 from kg_metrics.text.format import format_pct, format_quantity, value_or_none
 
 if TYPE_CHECKING:
@@ -139,6 +139,6 @@ def _grdp(oc: ScenarioOutcome, reg: Registry, lang: str, next_figure: Callable[[
                                                        "h1_contribution_pp", "h2_contribution_pp",
                                                        "year_contribution_pp")},
                    "h2_growth_source": r["h2_growth_source"]} for r in comp.to_dict("records")]
-    chart = scenario_contributions_chart(comp, y, lang)
+    chart = scenario_contributions_chart(comp, y, lang, names=component_names(reg, lang))
     return {"grdp": grdp, "components": components, "chart": chart,
             "figure_no": next_figure() if next_figure else 1}
