@@ -21,7 +21,7 @@ VIETNAMESE = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯàáảãạằắẳẵ�
 
 def test_the_languages_are_the_catalog_files_vietnamese_first():
     assert available_langs()[0] == "vi"
-    assert set(available_langs()) == {p.stem for p in LOCALES_DIR.glob("*.yml") if "." not in p.stem}
+    assert set(available_langs()) == {p.stem for p in LOCALES_DIR.glob("*.yml")} == {"vi", "en"}
 
 
 @pytest.mark.parametrize("lang", available_langs())
@@ -165,3 +165,16 @@ def test_every_key_is_used():
     unused = sorted(k for k in catalog("vi").texts
                     if k not in literal and not any(k.startswith(p) for p in prefixes))
     assert not unused, f"{len(unused)} catalog keys are used nowhere: {unused[:30]}"
+
+
+def test_a_key_defined_twice_is_refused(tmp_path, monkeypatch):
+    from kg_metrics.text import catalog as catalog_mod
+
+    (tmp_path / "vi.yml").write_text("_meta:\n  locale: vi_VN\na.b: một\na.b: hai\n", encoding="utf-8")
+    monkeypatch.setattr(catalog_mod, "LOCALES_DIR", tmp_path)
+    catalog_mod.catalog.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="line 4: 'a.b' is defined twice"):
+            catalog_mod.catalog("vi")
+    finally:
+        catalog_mod.catalog.cache_clear()

@@ -54,10 +54,27 @@ class Catalog:
         return {k[len(prefix):]: v for k, v in self.texts.items() if k.startswith(prefix)}
 
 
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ten times faster
+
+
+class _UniqueKeyLoader(_BaseLoader):
+    """YAML keeps the last of two equal keys silently; a catalog refuses them (one text per key)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise ValueError(f"line {key_node.start_mark.line + 1}: {key!r} is defined twice")
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def _read(path: Path) -> dict:
-    # libyaml's loader when present: ten times faster, and the no-op build reads the catalog.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader) or {}
+    except ValueError as exc:
+        raise ValueError(f"{path}: {exc}") from None
     if not isinstance(raw, dict):
         raise ValueError(f"{path}: a catalog must be a mapping of keys to texts")
     return raw
@@ -65,7 +82,7 @@ def _read(path: Path) -> dict:
 
 def available_langs() -> tuple[str, ...]:
     """The languages with a catalog, Vietnamese first (the briefings' default), then by code."""
-    langs = sorted(p.stem for p in LOCALES_DIR.glob("*.yml") if "." not in p.stem)
+    langs = sorted(p.stem for p in LOCALES_DIR.glob("*.yml"))
     return tuple(sorted(langs, key=lambda code: (code != "vi", code)))
 
 
@@ -76,13 +93,6 @@ def catalog(lang: str) -> Catalog:
     if lang not in available_langs():
         raise ValueError(f"unknown language {lang!r}; expected one of: {', '.join(available_langs())}")
     raw = _read(path)
-    # Parts (`<lang>.<area>.yml`) are merged in: a catalog may be split while it is being written;
-    # a key defined twice is an error, never a silent override.
-    for part in sorted(LOCALES_DIR.glob(f"{lang}.*.yml")):
-        for key, value in _read(part).items():
-            if key in raw:
-                raise ValueError(f"{part}: {key!r} is already defined in the {lang!r} catalog")
-            raw[key] = value
     meta = raw.pop("_meta", None)
     if not isinstance(meta, dict) or "locale" not in meta:
         raise ValueError(f"{path}: needs a _meta block with at least 'locale'")
