@@ -178,3 +178,23 @@ def test_a_key_defined_twice_is_refused(tmp_path, monkeypatch):
             catalog_mod.catalog("vi")
     finally:
         catalog_mod.catalog.cache_clear()
+
+
+def test_no_language_branch_outside_the_text_layer():
+    """`if lang == "vi"` is a catalog difference in disguise: outside kg_metrics.text no comparison names a
+    language code (templates included)."""
+    codes = set(available_langs())
+    found = []
+    for path in PY_FILES:
+        if path.parent.name == "text":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Compare):
+                consts = [c.value for c in [node.left, *node.comparators] if isinstance(c, ast.Constant)]
+                if codes & set(consts):
+                    found.append(f"{path.relative_to(LIB)}:{node.lineno}")
+    for path in TEMPLATE_FILES:
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if re.search(r"lang\s*(==|!=)\s*['\"]", line):
+                found.append(f"{path.relative_to(TEMPLATES)}:{n}")
+    assert not found, f"language branches: {found}"
