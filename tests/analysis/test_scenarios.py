@@ -159,6 +159,18 @@ def test_python_construction_accepts_floats_but_checks_ranges():
         H1Weight(h1_weight=0.5, justification="two\nlines", source="explorer")
 
 
+@pytest.mark.parametrize("model, fields, message", [
+    (H2Growth, {"h2_growth_pct": None}, "is empty; a number is required"),         # required: None is no growth
+    (H1Weight, {"h1_weight": 0.8}, "w₁ 0.8 is outside the sane range [0.3, 0.7]"),
+    (H1Revision, {"growth_yoy_pct": 120}, "H1 growth (%) 120 is outside the sane range [-50, 100]"),
+    (H1Revision, {"growth_yoy_pct": None, "level": 0}, "a level must be positive, not 0"),  # None: not given
+])
+def test_each_assumption_checks_its_number(model, fields, message):
+    with pytest.raises(ValueError) as exc:
+        model(justification="x", source="explorer", **fields)
+    assert [e["msg"].removeprefix("Value error, ") for e in exc.value.errors()] == [message]
+
+
 # --------------------------------------------------------------------------- baseline = the data
 def test_baseline_changes_nothing(registry, observations, shipped):
     reg, obs = apply_scenario(registry, observations, shipped["baseline"])

@@ -5,9 +5,12 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from pydantic import ValidationError
 
 from kg_metrics.data import validation as v
-from kg_metrics.data.registry import UnitRow
+from kg_metrics.data.lexicon import IndicatorKeyword
+from kg_metrics.data.observations import ObservationRow
+from kg_metrics.data.registry import TargetRow, UnitRow
 from kg_metrics.data.scenario_files import H2Growth
 from kg_metrics.errors import DataError
 
@@ -82,6 +85,50 @@ def test_check_measure_unit(measure, value, unit, fields):
     problems: list[tuple[str, str]] = []
     v.check_measure_unit(measure, value, unit, {"indicator": "rice", "unit": "mt"}, units, problems)
     assert [f for f, _ in problems] == fields
+    # a target or an observation row is checked the same way, with the indicator and units of the context
+    row = SimpleNamespace(indicator="rice", measure=measure, value=value, unit=unit)
+    assert v.figure_problems(row, info(indicators={"rice": {"indicator": "rice", "unit": "mt"}}, units=units)) == problems
+
+
+@pytest.mark.parametrize("value, ok", [("H2", True), (None, True), ("Q3", False)])   # None: an optional field left out
+def test_one_of(value, ok):
+    check = v.one_of(("H1", "H2"), "a half: {known}")
+    if ok:
+        assert check(value) == value
+    else:
+        with pytest.raises(ValueError, match="^a half: H1, H2$"):
+            check(value)
+
+
+@pytest.mark.parametrize("context, ok", [
+    ({"areas": ["kien_giang", "phu_quoc"]}, True),
+    ({"areas": ["kien_giang"]}, False),
+    ({"areas": None}, True),                              # None: the file that lists them is not read yet
+    ({}, False),                                          # nothing listed, nothing known
+])
+def test_listed_in(context, ok):
+    check = v.listed_in("areas", "{v!r} is not among: {known}")
+    if ok:
+        assert check("phu_quoc", info(**context)) == "phu_quoc"
+    else:
+        with pytest.raises(ValueError, match="^'phu_quoc' is not among: "):
+            check("phu_quoc", info(**context))
+
+
+@pytest.mark.parametrize("model", [ObservationRow, TargetRow, IndicatorKeyword])
+def test_every_row_model_refuses_an_unknown_indicator_alike(model):
+    with pytest.raises(ValidationError) as exc:
+        model.model_validate({"indicator": "paddy"}, context={"indicators": {"rice": {}}})
+    assert [e["msg"] for e in exc.value.errors() if e["loc"] == ("indicator",)] == [
+        "Value error, unknown indicator 'paddy'; it must be listed in indicators.csv"]
+
+
+def test_non_empty_text():
+    row = {"unit": "t", "base_unit": "t", "factor_to_base": "1", "symbol_vi": "", "symbol_en": "t",
+           "name_vi": "tấn", "name_en": "tonnes"}
+    with pytest.raises(ValidationError) as exc:
+        UnitRow.model_validate(row)
+    assert [e["loc"] for e in exc.value.errors()] == [("symbol_vi",)]
 
 
 def test_slug():

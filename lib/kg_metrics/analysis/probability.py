@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 import zlib
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -152,38 +153,48 @@ def indicator_rng(seed: int, indicator: str) -> np.random.Generator:
 
 
 # =========================================================================== history
-def h2_h1_ratios(obs: pd.DataFrame, indicator: str, before_year: int, as_of: str = RESOLUTION_AS_OF,
-                 thresholds: Thresholds = THRESHOLDS, area: str | None = None
-                 ) -> tuple[dict[int, float], list[int]]:
-    """H2 / H1 of each year before ``before_year`` with an H1 and a full-year level; COVID years left out.
-
-    Returns ({year: ratio}, [COVID years that had the figures but were left out]). ``area``: default
-    the province recorded with ``obs``.
-
-    Examples
-    --------
-    >>> from kg_metrics.data.registry import load_registry
-    >>> from kg_metrics.data.observations import load_observations
-    >>> r, left_out = h2_h1_ratios(load_observations(load_registry()), "tourists", 2024)
-    >>> {y: round(v, 4) for y, v in r.items()}, left_out
-    ({2019: 0.9761, 2022: 1.1687, 2023: 0.7172}, [2020, 2021])
-    """
-    lv = obs[(obs["indicator"] == indicator) & (obs["measure"] == "level")
-             & (obs["area"] == (area or province_of(obs)))]
-    by = {p: float(v) for p, v in zip(lv["period"], lv["value"]) if parse_period(p).end.isoformat() <= as_of}
+def _fy_and_h1(obs: pd.DataFrame, indicator: str, measure: str, before_year: int, as_of: str, thresholds: Thresholds,
+               area: str | None, skip: Callable[[float, float], bool] | None = None
+               ) -> tuple[dict[int, tuple[float, float]], list[int]]:
+    """The (full year, H1) figures of ``measure`` of each year before ``before_year`` with both known at ``as_of``
+    (and not ``skip(fy, h1)``): ({year: (fy, h1)}, [COVID years that had them but are left out])."""
+    rows = obs[(obs["indicator"] == indicator) & (obs["measure"] == measure)
+               & (obs["area"] == (area or province_of(obs)))]
+    by = {p: float(v) for p, v in zip(rows["period"], rows["value"]) if parse_period(p).end.isoformat() <= as_of}
     out, left_out = {}, []
     for p, fy in by.items():
         if not p.startswith("FY-"):
             continue
         y = int(p[3:])
         h1 = by.get(f"H1-{y}")
-        if y >= before_year or h1 is None or h1 <= 0 or fy < h1:
+        if y >= before_year or h1 is None or (skip is not None and skip(fy, h1)):
             continue
         if y in thresholds.covid_years:
             left_out.append(y)
             continue
-        out[y] = (fy - h1) / h1
+        out[y] = (fy, h1)
     return dict(sorted(out.items())), sorted(left_out)
+
+
+def h2_h1_ratios(obs: pd.DataFrame, indicator: str, before_year: int, as_of: str = RESOLUTION_AS_OF,
+                 thresholds: Thresholds = THRESHOLDS, area: str | None = None
+                 ) -> tuple[dict[int, float], list[int]]:
+    """H2 / H1 of each year before ``before_year`` with an H1 and a full-year level; COVID years left out.
+
+    H2 / H1 = (FY − H1) / H1; a year whose H1 is not positive or exceeds the full year is skipped.
+    Returns ({year: ratio}, [COVID years that had the figures but were left out]). ``area``: default
+    the province recorded with ``obs``.
+
+    Examples
+    --------
+    >>> from kg_metrics.data.observations import load_observations
+    >>> r, left_out = h2_h1_ratios(load_observations(), "tourists", 2024)
+    >>> {y: round(v, 4) for y, v in r.items()}, left_out
+    ({2019: 0.9761, 2022: 1.1687, 2023: 0.7172}, [2020, 2021])
+    """
+    levels, left_out = _fy_and_h1(obs, indicator, "level", before_year, as_of, thresholds, area,
+                                  skip=lambda fy, h1: h1 <= 0 or fy < h1)
+    return {y: (fy - h1) / h1 for y, (fy, h1) in levels.items()}, left_out
 
 
 def fy_h1_growth_gaps(obs: pd.DataFrame, indicator: str, before_year: int, as_of: str = RESOLUTION_AS_OF,
@@ -195,27 +206,13 @@ def fy_h1_growth_gaps(obs: pd.DataFrame, indicator: str, before_year: int, as_of
 
     Examples
     --------
-    >>> from kg_metrics.data.registry import load_registry
     >>> from kg_metrics.data.observations import load_observations
-    >>> g, left_out = fy_h1_growth_gaps(load_observations(load_registry()), "grdp", 2024)
-    >>> {y: round(v, 2) for y, v in g.items()}, left_out
+    >>> gaps, left_out = fy_h1_growth_gaps(load_observations(), "grdp", 2024)
+    >>> {y: round(gap, 2) for y, gap in gaps.items()}, left_out
     ({2022: 3.28, 2023: 0.42}, [2020, 2021])
     """
-    gr = obs[(obs["indicator"] == indicator) & (obs["measure"] == "growth_yoy_pct")
-             & (obs["area"] == (area or province_of(obs)))]
-    by = {p: float(v) for p, v in zip(gr["period"], gr["value"]) if parse_period(p).end.isoformat() <= as_of}
-    out, left_out = {}, []
-    for p, fy in by.items():
-        if not p.startswith("FY-"):
-            continue
-        y = int(p[3:])
-        if y >= before_year or f"H1-{y}" not in by:
-            continue
-        if y in thresholds.covid_years:
-            left_out.append(y)
-            continue
-        out[y] = fy - by[f"H1-{y}"]
-    return dict(sorted(out.items())), sorted(left_out)
+    growth_rates, left_out = _fy_and_h1(obs, indicator, "growth_yoy_pct", before_year, as_of, thresholds, area)
+    return {y: fy - h1 for y, (fy, h1) in growth_rates.items()}, left_out
 
 
 # =========================================================================== per target

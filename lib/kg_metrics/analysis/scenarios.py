@@ -66,6 +66,9 @@ def apply_scenario(reg: Registry, obs: pd.DataFrame, scenario: Scenario | None,
 
     Examples
     --------
+    The baseline changes nothing. ``h1_revised`` revises the H1 2024 GRDP growth, and the H1 GRDP level
+    derived from it is derived again.
+
     >>> from kg_metrics.data.registry import load_registry
     >>> from kg_metrics.data.observations import load_observations
     >>> from kg_metrics.data.scenario_files import load_scenario
@@ -168,10 +171,8 @@ def h1_pace(obs: pd.DataFrame, indicator: str, year: int, as_of: str = RESOLUTIO
 
     Examples
     --------
-    >>> from kg_metrics.data.registry import load_registry
     >>> from kg_metrics.data.observations import load_observations
-    >>> from kg_metrics.data.scenario_files import load_scenario
-    >>> obs = load_observations(load_registry())
+    >>> obs = load_observations()
     >>> h1_pace(obs, "grdp", 2024), round(h1_pace(obs, "rice", 2024), 2)
     (6.84, 2.8)
     """

@@ -9,6 +9,13 @@ from __future__ import annotations
 from typing import Mapping
 
 
+def _ratio(part: float, whole: float, whole_name: str) -> float:
+    """part / whole, for a ``whole`` that must be positive (a level, a plan); ValueError names it otherwise."""
+    if whole <= 0:
+        raise ValueError(f"the {whole_name} must be positive")
+    return part / whole
+
+
 def h1_weight(h1_level: float, year_level: float) -> float:
     """Half-year weight w₁ = H1 / year of the base year (fraction).
 
@@ -16,12 +23,12 @@ def h1_weight(h1_level: float, year_level: float) -> float:
 
     Examples
     --------
+    Kiên Giang's GRDP in 2023: H1 35.872 of 72.799,77 bn VND.
+
     >>> round(h1_weight(35872, 72799.77), 4)
     0.4927
     """
-    if year_level <= 0:
-        raise ValueError("the year level must be positive")
-    return h1_level / year_level
+    return _ratio(h1_level, year_level, "year level")
 
 
 def required_h2_growth(annual_growth_pct: float, h1_growth_pct: float, h1_weight: float) -> float:
@@ -53,7 +60,10 @@ def annual_growth(h1_growth_pct: float, h2_growth_pct: float, h1_weight: float) 
 
     Examples
     --------
-    >>> round(annual_growth(6.84, 6.56, 0.5), 10)
+    The inverse of :func:`required_h2_growth`:
+
+    >>> w1 = 35872 / 72799.77
+    >>> round(annual_growth(6.84, required_h2_growth(6.7, 6.84, w1), w1), 10)
     6.7
     """
     return h1_weight * h1_growth_pct + (1 - h1_weight) * h2_growth_pct
@@ -88,12 +98,12 @@ def h2_share(h2_level: float, year_level: float) -> float:
 
     Examples
     --------
-    >>> round(h2_share(2.035, 4.6), 2)
-    44.24
+    Rice 2024: the H2 target of 2,035 M t is 44% of the year's 4,6 M t; the halves' shares add up to 100.
+
+    >>> round(h2_share(2.035, 4.6), 2), round(h2_share(2.035, 4.6) + h2_share(4.6 - 2.035, 4.6), 10)
+    (44.24, 100.0)
     """
-    if year_level <= 0:
-        raise ValueError("the year level must be positive")
-    return h2_level / year_level * 100
+    return _ratio(h2_level, year_level, "year level") * 100
 
 
 def growth_pct(level: float, base_level: float) -> float:
@@ -101,12 +111,10 @@ def growth_pct(level: float, base_level: float) -> float:
 
     Examples
     --------
-    >>> round(growth_pct(2.57, 2.5), 2)
-    2.8
+    >>> round(growth_pct(2.57, 2.5), 2), growth_pct(2.5, 2.5)  # rice, H1 2024 over H1 2023 (M t)
+    (2.8, 0.0)
     """
-    if base_level <= 0:
-        raise ValueError("the base level must be positive")
-    return (level / base_level - 1) * 100
+    return (_ratio(level, base_level, "base level") - 1) * 100
 
 
 def required_h2_yoy_growth(h2_target: float, h2_base: float) -> float:
@@ -125,16 +133,16 @@ def required_h2_yoy_growth(h2_target: float, h2_base: float) -> float:
 
 
 def share_of_plan(actual: float, plan: float) -> float:
-    """"đạt x% kế hoạch": actual / plan × 100.
+    """"đạt x% kế hoạch": actual / plan × 100; over-fulfilment is not capped.
 
     Examples
     --------
-    >>> round(share_of_plan(360_942, 800_000), 2)
-    45.12
+    Fishery: 360.942 t in H1 2024 against the year's plan of 800.000 t; a million tonnes would exceed it.
+
+    >>> round(share_of_plan(360_942, 800_000), 2), share_of_plan(1_000_000, 800_000)
+    (45.12, 125.0)
     """
-    if plan <= 0:
-        raise ValueError("the plan must be positive")
-    return actual / plan * 100
+    return _ratio(actual, plan, "plan") * 100
 
 
 def contribution_pp(sector_base_level: float, total_base_level: float, sector_growth_pct: float) -> float:
@@ -150,9 +158,7 @@ def contribution_pp(sector_base_level: float, total_base_level: float, sector_gr
     >>> round(contribution_pp(13897.96, 35872, 2.46), 2)
     0.95
     """
-    if total_base_level <= 0:
-        raise ValueError("the total base level must be positive")
-    return sector_base_level / total_base_level * sector_growth_pct
+    return _ratio(sector_base_level, total_base_level, "total base level") * sector_growth_pct  # noqa: prose (operator message)
 
 
 def contributions_pp(base_levels: Mapping[str, float], growth_pcts: Mapping[str, float]) -> dict[str, float]:

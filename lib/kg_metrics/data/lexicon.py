@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from kg_metrics.data.resolution import Structure
-from kg_metrics.data.validation import context, load_yaml, shown_path
+from kg_metrics.data.validation import NonEmpty, check_indicator, check_unit, load_yaml, one_of, shown_path
 from kg_metrics.errors import DataError, DataProblem
 from kg_metrics.paths import default_data_dir
 
@@ -41,24 +41,12 @@ class _Strict(BaseModel):
 
 
 class IndicatorKeyword(_Strict):
-    keyword: str = Field(min_length=1)
+    keyword: NonEmpty
     indicator: str
     measure: str | None = None
 
-    @field_validator("indicator")
-    @classmethod
-    def _indicator(cls, v: str, info: ValidationInfo) -> str:
-        known = context(info).get("indicators")
-        if known is not None and v not in known:
-            raise ValueError(f"unknown indicator {v!r}; it must be listed in indicators.csv")
-        return v
-
-    @field_validator("measure")
-    @classmethod
-    def _measure(cls, v: str | None) -> str | None:
-        if v is not None and v not in KEYWORD_MEASURES:
-            raise ValueError(f"must be one of: {', '.join(KEYWORD_MEASURES)}")
-        return v
+    _v_indicator = field_validator("indicator")(check_indicator)
+    _v_measure = field_validator("measure")(one_of(KEYWORD_MEASURES))
 
 
 class PeriodCue(_Strict):
@@ -66,34 +54,22 @@ class PeriodCue(_Strict):
     kind: str
 
     _v_pattern = field_validator("pattern")(lambda v: _pattern(v))
-
-    @field_validator("kind")
-    @classmethod
-    def _kind(cls, v: str) -> str:
-        if v not in CUE_KINDS:
-            raise ValueError(f"must be one of: {', '.join(CUE_KINDS)}")
-        return v
+    _v_kind = field_validator("kind")(one_of(CUE_KINDS))
 
 
 class ReferencePattern(_Strict):
     pattern: str
-    reason: str = Field(min_length=1)
+    reason: NonEmpty
 
     _v_pattern = field_validator("pattern")(lambda v: _pattern(v))
 
 
 class UnitAlias(_Strict):
-    wording: str = Field(min_length=1)
+    wording: NonEmpty
     unit: str
     power_of_ten: int = 0
 
-    @field_validator("unit")
-    @classmethod
-    def _unit(cls, v: str, info: ValidationInfo) -> str:
-        known = context(info).get("units")
-        if known is not None and v not in known:
-            raise ValueError(f"unit {v!r} not in units.csv")
-        return v
+    _v_unit = field_validator("unit")(check_unit)
 
 
 class StructureWording(_Strict):
@@ -106,8 +82,8 @@ class StructureWording(_Strict):
     article: str
     clause: str
     point: str
-    separator: str = Field(min_length=1)
-    preamble: str = Field(min_length=1)
+    separator: NonEmpty
+    preamble: NonEmpty
 
     @field_validator("article_heading", "clause_heading", "point_heading")
     @classmethod
@@ -151,11 +127,11 @@ class LexiconFile(_Strict):
     scale_words: dict[str, int]
     unit_aliases: list[UnitAlias]
     share_of_plan: str
-    share_of_plan_before: str = Field(min_length=1)
+    share_of_plan_before: NonEmpty
     same_period: str
     growth_wording: str
     annual_quota: str
-    aim_wording: str = Field(min_length=1)
+    aim_wording: NonEmpty
     list_joiners: list[str]
     trail_stop_words: list[str] = Field(min_length=1)
     abbreviations: list[str]
@@ -200,8 +176,9 @@ def read_lexicon(path: Path, shown: str, indicators: Any = None, units: Any = No
     raw = load_yaml(Path(path), shown)
     if not isinstance(raw, dict):
         raise DataError([DataProblem(shown, "must be a mapping of entries to values")])
-    ctx = {"indicators": None if indicators is None else set(indicators),
-           "units": None if units is None else set(units)}
+    # dicts, not sets: a message lists what is known in the files' order
+    ctx = {"indicators": None if indicators is None else dict.fromkeys(indicators),
+           "units": None if units is None else dict.fromkeys(units)}
     try:
         return LexiconFile.model_validate(raw, context=ctx)
     except ValidationError as exc:

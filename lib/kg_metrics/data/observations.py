@@ -11,7 +11,8 @@ from kg_metrics.errors import DataError, DataProblem
 from kg_metrics.data.periods import parse_period
 from kg_metrics.data.registry import MEASURES, Registry, load_registry, to_canonical
 from kg_metrics.data.tables import MultiFieldError, collect_row_problems, read_csv
-from kg_metrics.data.validation import check_measure_unit, check_unit, context, load_yaml, number, shown_path
+from kg_metrics.data.validation import (NonEmpty, check_indicator, check_unit, figure_problems, listed_in, load_yaml,
+                                        number, one_of, shown_path)
 
 #: Keys of ``DataFrame.attrs`` where :func:`load_observations` records two facts of the registry the
 #: observations were loaded with: the province (catalog.yml's ``province``: the area :func:`lookup` and the
@@ -36,64 +37,24 @@ class ObservationRow(BaseModel):
     source_url: str = Field(pattern=r"^https?://\S+$")
     note: str
 
-    @field_validator("indicator")
-    @classmethod
-    def _indicator(cls, v: str, info: ValidationInfo) -> str:
-        if v not in context(info).get("indicators", {}):
-            raise ValueError("unknown indicator; it must be listed in indicators.csv")
-        return v
-
-    @field_validator("measure")
-    @classmethod
-    def _measure(cls, v: str) -> str:
-        if v not in MEASURES:
-            raise ValueError(f"must be one of: {', '.join(MEASURES)}")
-        return v
+    _v_indicator = field_validator("indicator")(check_indicator)
+    _v_measure = field_validator("measure")(one_of(MEASURES))
+    _v_area = field_validator("area")(listed_in("areas", "must be one of: {known} (catalog.yml's areas)"))  # noqa: prose (operator message)
+    _v_qualifier = field_validator("qualifier")(one_of(QUALIFIERS, "must be empty, '>', '<' or '≈'"))  # noqa: prose (operator message)
+    _v_status = field_validator("status")(
+        one_of(STATUSES, "must be one of: {known} (derived figures are computed, not typed)"))  # noqa: prose (operator message)
+    _v_value = field_validator("value", mode="before")(number)
+    _v_unit = field_validator("unit")(check_unit)
 
     @field_validator("period")
     @classmethod
     def _period(cls, v: str) -> str:
-        parse_period(v)
+        parse_period(v)  # ValueError: not a period
         return v
-
-    @field_validator("area")
-    @classmethod
-    def _area(cls, v: str, info: ValidationInfo) -> str:
-        areas = context(info).get("areas", ())
-        if v not in areas:
-            raise ValueError(f"must be one of: {', '.join(areas)} (catalog.yml's areas)")
-        return v
-
-    @field_validator("qualifier")
-    @classmethod
-    def _qualifier(cls, v: str) -> str:
-        if v not in QUALIFIERS:
-            raise ValueError("must be empty, '>', '<' or '≈'")
-        return v
-
-    @field_validator("status")
-    @classmethod
-    def _status(cls, v: str) -> str:
-        if v not in STATUSES:
-            raise ValueError(f"must be one of: {', '.join(STATUSES)} (derived figures are computed, not typed)")
-        return v
-
-    @field_validator("value", mode="before")
-    @classmethod
-    def _value(cls, v: str, info: ValidationInfo) -> float:
-        return number(v, info)
-
-    @field_validator("unit")
-    @classmethod
-    def _unit(cls, v: str, info: ValidationInfo) -> str:
-        return check_unit(v, info)
 
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo) -> "ObservationRow":
-        ctx = context(info)
-        problems: list[tuple[str, str]] = []
-        check_measure_unit(self.measure, self.value, self.unit, ctx.get("indicators", {}).get(self.indicator),
-                           ctx.get("units", {}), problems)
+        problems = figure_problems(self, info)
         if problems:
             raise MultiFieldError(problems)
         return self
@@ -104,7 +65,7 @@ class Derivation(BaseModel):
     output: str = Field(pattern=r"^[a-z_]+/[a-z_]+/[A-Z0-9]+-\d{4}$")
     method: str
     inputs: list[str]
-    why: str = Field(min_length=1)
+    why: NonEmpty
 
     @model_validator(mode="after")
     def _arity(self) -> "Derivation":

@@ -18,14 +18,16 @@ from kg_metrics.data.lexicon import COMPARATORS, LexiconFile, read_lexicon
 from kg_metrics.data.periods import parse_period
 from kg_metrics.data.resolution import Resolution, load_resolution, numbers_in
 from kg_metrics.data.tables import MultiFieldError, collect_row_problems, read_csv
-from kg_metrics.data.validation import (check_clause, check_measure_unit, check_unit, context, load_yaml, number,
-                                        shown_path, slug)
+from kg_metrics.data.validation import (NonEmpty, check_clause, check_indicator, check_unit, context, figure_problems,
+                                        listed_in, load_yaml, number, one_of, shown_path, slug)
 
 #: The default assessment date: the council session that passed the resolution.
 RESOLUTION_AS_OF = "2024-07-18"
 #: What each kind of figure measures. A target or an observation is one of these.
 MEASURES = ("level", "growth_yoy_pct", "share_of_plan_pct", "pct_of_prior_year")
 TARGET_PERIOD_KINDS = ("H2", "FY")
+#: A sector of sectors.csv (the context's ``sectors``), as indicators.csv and task_paragraphs.csv name them.
+check_sector = listed_in("sectors", "unknown sector; expected one of: {known}")  # noqa: prose (operator message)
 
 
 # --------------------------------------------------------------------------- catalog
@@ -89,26 +91,22 @@ def load_catalog(data_dir: Path) -> Catalog:
 class SectorRow(BaseModel):
     sector: str
     order: int = Field(ge=0)
-    name_vi: str = Field(min_length=1)
-    name_en: str = Field(min_length=1)
+    name_vi: NonEmpty
+    name_en: NonEmpty
     clause: str
 
     _v_slug = field_validator("sector")(lambda v: slug(v))
-
-    @field_validator("clause")
-    @classmethod
-    def _clause(cls, v: str, info: ValidationInfo) -> str:
-        return check_clause(v, info)
+    _v_clause = field_validator("clause")(check_clause)
 
 
 class UnitRow(BaseModel):
     unit: str
     base_unit: str
     factor_to_base: float
-    symbol_vi: str = Field(min_length=1)
-    symbol_en: str = Field(min_length=1)
-    name_vi: str = Field(min_length=1)
-    name_en: str = Field(min_length=1)
+    symbol_vi: NonEmpty
+    symbol_en: NonEmpty
+    name_vi: NonEmpty
+    name_en: NonEmpty
 
     _v_slug = field_validator("unit", "base_unit")(lambda v: slug(v))
 
@@ -124,28 +122,17 @@ class UnitRow(BaseModel):
 class IndicatorRow(BaseModel):
     indicator: str
     sector: str
-    name_vi: str = Field(min_length=1)
-    name_en: str = Field(min_length=1)
-    short_name_vi: str = Field(min_length=1)
-    short_name_en: str = Field(min_length=1)
+    name_vi: NonEmpty
+    name_en: NonEmpty
+    short_name_vi: NonEmpty
+    short_name_en: NonEmpty
     unit: str
     additive: bool
     grdp_component: int | None = Field(default=None, ge=1)
 
     _v_slug = field_validator("indicator")(lambda v: slug(v))
-
-    @field_validator("sector")
-    @classmethod
-    def _sector(cls, v: str, info: ValidationInfo) -> str:
-        sectors = context(info).get("sectors", ())
-        if v not in sectors:
-            raise ValueError(f"unknown sector; expected one of: {', '.join(sectors)}")
-        return v
-
-    @field_validator("unit")
-    @classmethod
-    def _unit(cls, v: str, info: ValidationInfo) -> str:
-        return check_unit(v, info)
+    _v_sector = field_validator("sector")(check_sector)
+    _v_unit = field_validator("unit")(check_unit)
 
     @field_validator("grdp_component", mode="before")
     @classmethod
@@ -173,23 +160,17 @@ class TargetRow(BaseModel):
     value: float
     unit: str
     clause: str
-    quote: str = Field(min_length=1)
+    quote: NonEmpty
 
     _v_slug = field_validator("target_id")(lambda v: slug(v))
-
-    @field_validator("indicator")
-    @classmethod
-    def _indicator(cls, v: str, info: ValidationInfo) -> str:
-        if v not in context(info).get("indicators", {}):
-            raise ValueError("unknown indicator; it must be listed in indicators.csv")
-        return v
-
-    @field_validator("measure")
-    @classmethod
-    def _measure(cls, v: str) -> str:
-        if v not in MEASURES[:2]:
-            raise ValueError(f"a target's measure must be one of: {', '.join(MEASURES[:2])}")
-        return v
+    _v_indicator = field_validator("indicator")(check_indicator)
+    _v_measure = field_validator("measure")(one_of(MEASURES[:2], "a target's measure must be one of: {known}"))  # noqa: prose (operator message)
+    _v_comparator = field_validator("comparator")(one_of(COMPARATORS, "must be one of " + " ".join(COMPARATORS)))  # noqa: prose (operator message)
+    _v_comparator_text = field_validator("comparator_text")(
+        listed_in("comparators", "unknown wording; known (lexicon.yml): {known}"))  # noqa: prose (operator message)
+    _v_value = field_validator("value", mode="before")(number)
+    _v_unit = field_validator("unit")(check_unit)
+    _v_clause = field_validator("clause")(check_clause)
 
     @field_validator("period")
     @classmethod
@@ -199,42 +180,10 @@ class TargetRow(BaseModel):
             raise ValueError("a target is for H2-YYYY or FY-YYYY")
         return v
 
-    @field_validator("comparator")
-    @classmethod
-    def _comparator(cls, v: str) -> str:
-        if v not in COMPARATORS:
-            raise ValueError(f"must be one of {' '.join(COMPARATORS)}")
-        return v
-
-    @field_validator("comparator_text")
-    @classmethod
-    def _ctext(cls, v: str, info: ValidationInfo) -> str:
-        words = context(info).get("comparators", {})
-        if v not in words:
-            raise ValueError(f"unknown wording; known (lexicon.yml): {', '.join(words)}")
-        return v
-
-    @field_validator("value", mode="before")
-    @classmethod
-    def _value(cls, v: str, info: ValidationInfo) -> float:
-        return number(v, info)
-
-    @field_validator("unit")
-    @classmethod
-    def _unit(cls, v: str, info: ValidationInfo) -> str:
-        return check_unit(v, info)
-
-    @field_validator("clause")
-    @classmethod
-    def _clause(cls, v: str, info: ValidationInfo) -> str:
-        return check_clause(v, info)
-
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo) -> "TargetRow":
         ctx = context(info)
-        problems = []
-        check_measure_unit(self.measure, self.value, self.unit, ctx.get("indicators", {}).get(self.indicator),
-                           ctx.get("units", {}), problems)
+        problems = figure_problems(self, info)
         words = ctx.get("comparators", {})
         if words.get(self.comparator_text) != self.comparator:
             problems.append(("comparator", f"'{self.comparator_text}' means "
@@ -266,15 +215,8 @@ class TaskParagraphRow(BaseModel):
     clause: str
     paragraph: int = Field(ge=1)
 
-    @field_validator("sector")
-    @classmethod
-    def _sector(cls, v: str, info: ValidationInfo) -> str:
-        return IndicatorRow._sector(v, info)
-
-    @field_validator("clause")
-    @classmethod
-    def _clause(cls, v: str, info: ValidationInfo) -> str:
-        return check_clause(v, info)
+    _v_sector = field_validator("sector")(check_sector)
+    _v_clause = field_validator("clause")(check_clause)
 
 
 # --------------------------------------------------------------------------- helpers

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError, ValidationInfo, field_validator
@@ -35,10 +35,20 @@ _SOURCE = re.compile(r"^(https?://\S+|derived from \S.*|explorer\b.*)$")
 
 
 # =========================================================================== schema
-def _in_range(v: float, lo: float, hi: float, what: str) -> float:
-    if not lo <= v <= hi:
-        raise ValueError(f"{what} {v:g} is outside the sane range [{lo:g}, {hi:g}]")
-    return v
+def _sane(what: str, bounds: tuple[float, float], optional: bool = False
+          ) -> Callable[[Any, ValidationInfo], float | None]:
+    """A field check: a number of the data (:func:`number`) within ``bounds``; None passes when ``optional``."""
+    lo, hi = bounds
+
+    def check(v: Any, info: ValidationInfo) -> float | None:
+        if v is None and optional:
+            return None
+        x = number(v, info)
+        if not lo <= x <= hi:
+            raise ValueError(f"{what} {x:g} is outside the sane range [{lo:g}, {hi:g}]")
+        return x
+
+    return check
 
 
 class _Sourced(BaseModel):
@@ -71,10 +81,7 @@ class H2Growth(_Sourced):
 
     h2_growth_pct: float
 
-    @field_validator("h2_growth_pct", mode="before")
-    @classmethod
-    def _value(cls, v: Any, info: ValidationInfo) -> float:
-        return _in_range(number(v, info), *GROWTH_RANGE_PCT, "H2 growth (%)")
+    _v_value = field_validator("h2_growth_pct", mode="before")(_sane("H2 growth (%)", GROWTH_RANGE_PCT))
 
 
 class H1Weight(_Sourced):
@@ -82,10 +89,7 @@ class H1Weight(_Sourced):
 
     h1_weight: float
 
-    @field_validator("h1_weight", mode="before")
-    @classmethod
-    def _value(cls, v: Any, info: ValidationInfo) -> float:
-        return _in_range(number(v, info), *H1_WEIGHT_RANGE, "w₁")
+    _v_value = field_validator("h1_weight", mode="before")(_sane("w₁", H1_WEIGHT_RANGE))
 
 
 class H1Revision(_Sourced):
@@ -94,10 +98,8 @@ class H1Revision(_Sourced):
     growth_yoy_pct: float | None = None
     level: float | None = None
 
-    @field_validator("growth_yoy_pct", mode="before")
-    @classmethod
-    def _growth(cls, v: Any, info: ValidationInfo) -> float | None:
-        return None if v is None else _in_range(number(v, info), *GROWTH_RANGE_PCT, "H1 growth (%)")
+    _v_growth = field_validator("growth_yoy_pct", mode="before")(
+        _sane("H1 growth (%)", GROWTH_RANGE_PCT, optional=True))
 
     @field_validator("level", mode="before")
     @classmethod

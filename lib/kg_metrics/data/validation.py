@@ -10,16 +10,19 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Callable, Iterable
 
 import yaml
-from pydantic import ValidationInfo
+from pydantic import Field, ValidationInfo
 
 from kg_metrics.data.resolution import Resolution
 from kg_metrics.errors import DataError, DataProblem
 from kg_metrics.text.format import NumberParseError, format_number, parse_number
 
 _SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
+
+#: A field's type for text that must not be empty (a name, a symbol, a quote, a wording).
+NonEmpty = Annotated[str, Field(min_length=1)]
 
 
 def context(info: ValidationInfo) -> dict[str, Any]:
@@ -105,12 +108,61 @@ def number(v: Any, info: ValidationInfo) -> float:
     raise ValueError(f"must be a number, not {type(v).__name__}")
 
 
-def check_unit(v: str, info: ValidationInfo) -> str:
-    """A unit of units.csv (the context's ``units``)."""
-    units = context(info).get("units", {})
-    if v not in units:
-        raise ValueError(f"unit not in units.csv; known: {', '.join(units)}")
-    return v
+def one_of(choices: Iterable[str], message: str = "must be one of: {known}") -> Callable[[Any], Any]:  # noqa: prose (operator message)
+    """A field check: the value is one of ``choices`` (None, an optional field left out, passes).
+
+    ``message`` may name the choices (``{known}``, comma-separated). Use it as
+    ``_v_kind = field_validator("kind")(one_of(KINDS))``.
+
+    Examples
+    --------
+    >>> one_of(("H1", "H2"))("H2")
+    'H2'
+    >>> one_of(("H1", "H2"))("Q3")
+    Traceback (most recent call last):
+    ...
+    ValueError: must be one of: H1, H2
+    """
+    choices = tuple(choices)
+
+    def check(v: Any) -> Any:
+        if v is not None and v not in choices:
+            raise ValueError(message.format(known=", ".join(choices)))
+        return v
+
+    return check
+
+
+def listed_in(key: str, message: str) -> Callable[[Any, ValidationInfo], Any]:
+    """A field check: the value is one of what the context's ``key`` lists (a file's ids, read before).
+
+    Unchecked when the context gives ``None`` for ``key``; without ``key`` at all nothing is listed.
+    ``message`` may name the value (``{v!r}``) and what is listed (``{known}``, comma-separated).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> check = listed_in("areas", "{v!r} is not one of: {known}")
+    >>> check("a", NS(context={"areas": ["a", "b"]})), check("z", NS(context={"areas": None}))
+    ('a', 'z')
+    >>> check("z", NS(context={"areas": ["a", "b"]}))
+    Traceback (most recent call last):
+    ...
+    ValueError: 'z' is not one of: a, b
+    """
+    def check(v: Any, info: ValidationInfo) -> Any:
+        known = context(info).get(key, ())
+        if known is not None and v not in known:
+            raise ValueError(message.format(v=v, known=", ".join(known)))
+        return v
+
+    return check
+
+
+#: A unit of units.csv (the context's ``units``).
+check_unit = listed_in("units", "unit not in units.csv; known: {known}")  # noqa: prose (operator message)
+#: An indicator of indicators.csv (the context's ``indicators``).
+check_indicator = listed_in("indicators", "unknown indicator {v!r}; it must be listed in indicators.csv")  # noqa: prose (operator message)
 
 
 def check_clause(v: str, info: ValidationInfo) -> str:
@@ -146,5 +198,15 @@ def check_measure_unit(measure: str, value: float, unit: str, indicator: dict | 
         problems.append(("value", "a share cannot be negative"))  # noqa: prose (operator message)
 
 
-__all__ = ["check_clause", "check_measure_unit", "check_unit", "context", "load_yaml", "number", "shown_path",
-           "slug"]
+def figure_problems(row: Any, info: ValidationInfo) -> list[tuple[str, str]]:
+    """:func:`check_measure_unit`'s problems with a row that gives a figure (``indicator``, ``measure``,
+    ``value``, ``unit``: a target, an observation), against the context's ``indicators`` and ``units``."""
+    ctx = context(info)
+    problems: list[tuple[str, str]] = []
+    check_measure_unit(row.measure, row.value, row.unit, ctx.get("indicators", {}).get(row.indicator),
+                       ctx.get("units", {}), problems)
+    return problems
+
+
+__all__ = ["NonEmpty", "check_clause", "check_indicator", "check_measure_unit", "check_unit", "context", "figure_problems",
+           "listed_in", "load_yaml", "number", "one_of", "shown_path", "slug"]

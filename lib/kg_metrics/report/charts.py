@@ -137,6 +137,32 @@ def _L(lang: str) -> dict[str, str]:
 
 
 # --------------------------------------------------------------------------- contributions
+def _component_bars(frame: pd.DataFrame, figsize: tuple[float, float]) -> tuple[Figure, Any, pd.DataFrame]:
+    """A figure for horizontal bars, one row of ``frame`` (a GRDP component) each: vertical grid lines only."""
+    fig, ax = _new_figure(figsize)
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", visible=True)
+    return fig, ax, frame.reset_index(drop=True)
+
+
+def _component_pp_axes(ax, df: pd.DataFrame, names: Mapping[str, str] | None, present: list[float], lang: str,
+                       L: dict, margins: tuple[float, float]) -> None:
+    """The axes of :func:`_component_bars`: components top down (``names``: :func:`component_names`), contributions
+    (pp) across, from 0 with room for the bars' labels (``margins``: below 0 and beyond the largest, as fractions
+    of the span); 'no data' when nothing is ``present``."""
+    if not present:
+        _no_data(ax, L["no_data"])
+    ax.set_yticks(range(len(df)), [(names or {}).get(c, c) for c in df["component"]])
+    ax.invert_yaxis()
+    ax.axvline(0, color="#555555", linewidth=0.8)
+    ax.set_xlabel(L["contrib_axis"])
+    _number_axis(ax.xaxis, lang)
+    if present:
+        lo, hi = min(0.0, min(present)), max(0.0, max(present))
+        span = (hi - lo) or 1.0
+        ax.set_xlim(lo - (margins[0] * span if lo < 0 else 0), hi + margins[1] * span)
+
+
 def contributions_chart(contrib_df: pd.DataFrame, lang: str = "vi", names: Mapping[str, str] | None = None) -> Figure:
     """Horizontal bars: each GRDP component's contribution (pp) to growth.
 
@@ -145,32 +171,16 @@ def contributions_chart(contrib_df: pd.DataFrame, lang: str = "vi", names: Mappi
     weight is derived are hatched. Missing contributions are left out, not drawn as 0.
     """
     L = _L(lang)
-    fig, ax = _new_figure((7.2, 2.9))
-    df = contrib_df.reset_index(drop=True)
-    ax.grid(axis="y", visible=False)
-    ax.grid(axis="x", visible=True)
-    labels = [(names or {}).get(c, c) for c in df["component"]]  # names: component_names(reg, lang)
-    ys = list(range(len(df)))
+    fig, ax, df = _component_bars(contrib_df, (7.2, 2.9))
     values = [value_or_none(v) for v in df.get("contribution_pp", pd.Series([None] * len(df)))]
     derived = [str(s) == "derived" for s in df.get("base_status", pd.Series([""] * len(df)))]
-    if not any(v is not None for v in values):
-        _no_data(ax, L["no_data"])
-    for y, v, d in zip(ys, values, derived):
+    for y, (v, d) in enumerate(zip(values, derived)):
         if v is None:
             continue
         bars = ax.barh(y, v, height=0.6, color="white" if d else COLORS["h1"], edgecolor=COLORS["h1"],
                        hatch="///" if d else None, linewidth=1.0)
         ax.bar_label(bars, labels=[format_pp(v, lang)], padding=3, fontsize=8)
-    ax.set_yticks(ys, labels)
-    ax.invert_yaxis()
-    ax.axvline(0, color="#555555", linewidth=0.8)
-    ax.set_xlabel(L["contrib_axis"])
-    _number_axis(ax.xaxis, lang)
-    present = [v for v in values if v is not None]
-    if present:
-        lo, hi = min(0.0, min(present)), max(0.0, max(present))
-        span = (hi - lo) or 1.0
-        ax.set_xlim(lo - (0.05 * span if lo < 0 else 0), hi + 0.28 * span)
+    _component_pp_axes(ax, df, names, [v for v in values if v is not None], lang, L, margins=(0.05, 0.28))
     if any(d and v is not None for d, v in zip(derived, values)):
         ax.legend(handles=[Patch(facecolor="white", edgecolor=COLORS["h1"], hatch="///",
                                  label=L["contrib_derived"])], loc="lower right")
@@ -652,11 +662,7 @@ def scenario_contributions_chart(components: pd.DataFrame, year: int, lang: str 
     ``h1_contribution_pp``, ``h2_contribution_pp``, ``year_contribution_pp``). Missing values are left out.
     """
     L = _L(lang)
-    fig, ax = _new_figure((7.2, 3.3))
-    df = components.reset_index(drop=True)
-    ax.grid(axis="y", visible=False)
-    ax.grid(axis="x", visible=True)
-    labels = [(names or {}).get(c, c) for c in df["component"]]  # names: component_names(reg, lang)
+    fig, ax, df = _component_bars(components, (7.2, 3.3))
     series = (("h1_contribution_pp", COLORS["h1"], "sc_h1"), ("h2_contribution_pp", COLORS["h2_target"], "sc_h2"),
               ("year_contribution_pp", COLORS["target"], "sc_year"))
     h = 0.26
@@ -671,17 +677,7 @@ def scenario_contributions_chart(components: pd.DataFrame, year: int, lang: str 
             bars = ax.barh(i + (j - 1) * h, v, height=h * 0.92, color=color)
             ax.bar_label(bars, labels=[format_pp(v, lang)], padding=2, fontsize=7)
         handles.append(Patch(facecolor=color, label=L[key].format(y=year)))
-    if not present:
-        _no_data(ax, L["no_data"])
-    ax.set_yticks(range(len(df)), labels)
-    ax.invert_yaxis()
-    ax.axvline(0, color="#555555", linewidth=0.8)
-    ax.set_xlabel(L["contrib_axis"])
-    _number_axis(ax.xaxis, lang)
-    if present:
-        lo, hi = min(0.0, min(present)), max(0.0, max(present))
-        span = (hi - lo) or 1.0
-        ax.set_xlim(lo - (0.12 * span if lo < 0 else 0), hi + 0.32 * span)
+    _component_pp_axes(ax, df, names, present, lang, L, margins=(0.12, 0.32))
     fig.legend(handles=handles, loc=LEGEND_BELOW, ncol=3, fontsize=7.5)
     return fig
 
