@@ -14,6 +14,7 @@ import nbformat
 import pytest
 
 from kg_metrics.data.params import validate_parameters
+from kg_metrics.report.sections import SECTIONS
 
 REPO = Path(__file__).resolve().parents[1]  # tests/ is directly below the clone
 NOTEBOOKS = REPO / "notebooks"
@@ -69,7 +70,7 @@ def test_exactly_one_parameters_cell_with_literal_annotated_documented_values(na
 
 @pytest.mark.parametrize("name", EXPECTED_PARAMETERS)
 def test_papermill_documents_every_parameter(name):
-    import papermill as pm
+    import papermill as pm  # lazy: heavy, and only these tests need it
 
     params = pm.inspect_notebook(str(NOTEBOOKS / name))  # what `papermill --help-notebook` shows
     assert list(params) == EXPECTED_PARAMETERS[name]
@@ -123,8 +124,6 @@ def test_each_section_has_a_heading_and_its_data_to_inspect(name):
     assert all(c.source.lstrip().startswith("#") for c in markdown), "each markdown cell is a heading"
     shows = [i for i, c in enumerate(cells) if c.cell_type == "code" and "briefing.show(" in c.source]
     shown = [ast.literal_eval(cells[i].source.split("briefing.show(")[1].split(",")[0].rstrip(")")) for i in shows]
-    from kg_metrics.report.sections import SECTIONS
-
     assert set(shown) <= set(SECTIONS) and len(shown) == len(set(shown))
     for i, section in zip(shows, shown):
         before = cells[i - 1]
@@ -141,7 +140,7 @@ def test_each_section_has_a_heading_and_its_data_to_inspect(name):
 
 # --------------------------------------------------------------------------- executed notebooks
 def _execute(tmp_path: Path, name: str, **parameters):
-    import papermill as pm
+    import papermill as pm  # lazy: heavy, and only these tests need it
 
     out = tmp_path / f"{name.removesuffix('.ipynb')}-{'-'.join(map(str, parameters.values()))}.ipynb"
     pm.execute_notebook(str(NOTEBOOKS / name), str(out), parameters=parameters, kernel_name="python3",
@@ -200,33 +199,37 @@ def test_overview_vi(tmp_path):
     assert len(pngs) == 3 and _png_width(pngs[0]) > 900
 
 
+# a sector briefing: texts it shows, texts it must not show, and how many charts (PNG images)
 @pytest.mark.notebook
-def test_tourism_en(tmp_path):
-    nb = _execute(tmp_path, "sector.ipynb", sector="tourism", lang="en")
+@pytest.mark.parametrize("sector, lang, shown, not_shown, n_charts", [
+    pytest.param("tourism", "en",
+                 ("<h1>Tourism: targets for H2 and the full year 2024</h1>", "People's Council of Kiên Giang province",
+                  "580,645", "508,645", "Implied H1 in the resolution 580,645 vs reported H1 ≈508,645: gap 14.2%",
+                  "Tasks set by the resolution", "Article 1, clause 2, point a, paragraph 6", "vneconomy.vn"),
+                 ("580.645",),   # English numbers only
+                 6,              # one chart per target, and a fan chart per target with a probability (2)
+                 id="tourism_en"),
+    pytest.param("culture_society", "vi",
+                 ("<h1>Văn hóa - xã hội", "Nghị quyết chỉ đặt ra nhiệm vụ định tính cho lĩnh vực này",
+                  "Điều 1, khoản 2, điểm b, đoạn 2", "Bản tin này không dùng số liệu thống kê nào."),
+                 (),
+                 0,              # tasks only: no figures, so no charts
+                 id="culture_society_vi"),
+])
+def test_sector_briefing(tmp_path, sector, lang, shown, not_shown, n_charts):
+    nb = _execute(tmp_path, "sector.ipynb", sector=sector, lang=lang)
     _assert_only_briefing_outputs(nb)
     text = _text(nb)
-    for s in ("<h1>Tourism: targets for H2 and the full year 2024</h1>", "People's Council of Kiên Giang province",
-              "580,645", "508,645", "Implied H1 in the resolution 580,645 vs reported H1 ≈508,645: gap 14.2%",
-              "Tasks set by the resolution", "Article 1, clause 2, point a, paragraph 6", "vneconomy.vn"):
+    for s in shown:
         assert s in text, s
-    assert "580.645" not in text
-    assert len(_pngs(nb)) == 6  # one chart per target, and a fan chart per target with a probability (2)
-
-
-@pytest.mark.notebook
-def test_culture_society_vi(tmp_path):
-    nb = _execute(tmp_path, "sector.ipynb", sector="culture_society", lang="vi")
-    _assert_only_briefing_outputs(nb)
-    text = _text(nb)
-    for s in ("<h1>Văn hóa - xã hội", "Nghị quyết chỉ đặt ra nhiệm vụ định tính cho lĩnh vực này",
-              "Điều 1, khoản 2, điểm b, đoạn 2", "Bản tin này không dùng số liệu thống kê nào."):
-        assert s in text, s
-    assert _pngs(nb) == []
+    for s in not_shown:
+        assert s not in text, s
+    assert len(_pngs(nb)) == n_charts
 
 
 @pytest.mark.notebook
 def test_bad_parameter_stops_at_validation(tmp_path):
-    from papermill.exceptions import PapermillExecutionError
+    from papermill.exceptions import PapermillExecutionError  # lazy: heavy, and only this test needs it
 
     with pytest.raises(PapermillExecutionError) as exc:
         _execute(tmp_path, "sector.ipynb", sector="tourisme", lang="vi")

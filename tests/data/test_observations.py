@@ -5,6 +5,7 @@ import math
 
 import pandas as pd
 import pytest
+import yaml
 
 from kg_metrics.errors import DataError
 from kg_metrics.data.observations import (check_observations, grdp_components_of, load_observations, lookup,
@@ -67,8 +68,6 @@ def test_derived_figures_are_labelled_and_not_typed_in(observations, csv_tools, 
 
 
 def test_derived_figures_match_derivations_yml(observations, data_dir):
-    import yaml
-
     spec = yaml.safe_load((data_dir / "derivations.yml").read_text(encoding="utf-8"))["derivations"]
     derived = observations[observations["status"] == "derived"]
     assert sorted(f"{r.indicator}/{r.measure}/{r.period}" for r in derived.itertuples()) == \
@@ -124,30 +123,21 @@ def test_source_urls_of_derived_figures_are_their_inputs(observations):
 
 
 # --------------------------------------------------------------------------- unit conversion
-def test_arrivals_are_converted_to_millions_for_tourists(observations):
+# an observation as published (value, unit) and as loaded, in its indicator's unit
+@pytest.mark.parametrize("indicator, measure, period, published, published_unit, value, unit", [
     # tourists are counted in m_arrivals: 6.672.384 arrivals → 6,672384 M
-    r = one(observations, "tourists", "level", "YTD07-2024")
-    assert r["value"] == pytest.approx(6.672384)
-    assert r["unit"] == "m_arrivals"
-    assert (r["value_published"], r["unit_published"]) == (pytest.approx(6672384), "arrivals")
-
-
-def test_values_in_the_indicators_unit_are_unchanged(observations):
-    r = one(observations, "tourists", "level", "M07-2024")
-    assert (r["value"], r["unit"], r["unit_published"]) == (pytest.approx(1.2), "m_arrivals", "m_arrivals")
-
-
-def test_billion_usd_becomes_million_usd(observations):
+    pytest.param("tourists", "level", "YTD07-2024", 6672384, "arrivals", 6.672384, "m_arrivals",
+                 id="arrivals_are_converted_to_millions_for_tourists"),
+    pytest.param("tourists", "level", "M07-2024", 1.2, "m_arrivals", 1.2, "m_arrivals",
+                 id="values_in_the_indicators_unit_are_unchanged"),
     # exports 2024 "1 tỷ USD" = 1.000 triệu USD
-    r = one(observations, "exports", "level", "FY-2024")
-    assert r["value"] == pytest.approx(1000)
-    assert r["unit"] == "m_usd"
-    assert (r["value_published"], r["unit_published"]) == (pytest.approx(1), "bn_usd")
-
-
-def test_percentages_are_not_converted(observations):
-    r = one(observations, "grdp", "growth_yoy_pct", "H1-2024")
-    assert (r["value"], r["unit"]) == (pytest.approx(6.84), "pct")
+    pytest.param("exports", "level", "FY-2024", 1, "bn_usd", 1000, "m_usd", id="billion_usd_becomes_million_usd"),
+    pytest.param("grdp", "growth_yoy_pct", "H1-2024", 6.84, "pct", 6.84, "pct", id="percentages_are_not_converted"),
+])
+def test_unit_conversion(observations, indicator, measure, period, published, published_unit, value, unit):
+    r = one(observations, indicator, measure, period)
+    assert (r["value"], r["unit"]) == (pytest.approx(value), unit)
+    assert (r["value_published"], r["unit_published"]) == (pytest.approx(published), published_unit)
 
 
 def test_vietnamese_numbers_are_read_right(observations):
@@ -253,51 +243,36 @@ def test_same_figure_for_another_area_is_not_a_duplicate(data_copy, csv_tools):
     assert one(obs, "rice", "level", "H1-2024", area="phu_quoc")["value"] == pytest.approx(2.57)
 
 
-def test_unknown_measure(data_copy, csv_tools, problem):
-    path = data_copy / "observations" / "economy.csv"
-    csv_tools.set(path, 1, measure="growth")
-    problem(_obs_error(data_copy), "data/observations/economy.csv", row=1, field="measure", line=2,
-            contains="must be one of")
-
-
-def test_source_url_must_be_a_url(data_copy, csv_tools, problem):
-    path = data_copy / "observations" / "economy.csv"
-    csv_tools.set(path, 2, source_url="agrimate.vn/read-blog/7106")
-    problem(_obs_error(data_copy), "data/observations/economy.csv", row=2, field="source_url", line=3)
-
-
-def test_empty_source_url_is_rejected(data_copy, csv_tools, problem):
-    path = data_copy / "observations" / "tourism.csv"
-    csv_tools.set(path, 1, source_url="")
-    problem(_obs_error(data_copy), "data/observations/tourism.csv", row=1, field="source_url")
-
-
-def test_status_derived_cannot_be_typed_in(data_copy, csv_tools, problem):
-    path = data_copy / "observations" / "economy.csv"
-    csv_tools.set(path, 1, status="derived")
-    problem(_obs_error(data_copy), "data/observations/economy.csv", row=1, field="status",
-            contains="derived figures are computed, not typed")
-
-
-def test_unknown_area(data_copy, csv_tools, problem):
-    path = data_copy / "observations" / "agriculture.csv"
-    csv_tools.set(path, 2, area="an_giang")
-    problem(_obs_error(data_copy), "data/observations/agriculture.csv", row=2, field="area")
-
-
-def test_unknown_qualifier(data_copy, csv_tools, problem):
-    path = data_copy / "observations" / "agriculture.csv"
-    csv_tools.set(path, 2, qualifier="~")
-    problem(_obs_error(data_copy), "data/observations/agriculture.csv", row=2, field="qualifier")
-
-
-def test_observation_value_in_english_notation(data_copy, csv_tools, problem):
+# One row of an observation file (its number, or the row with a given cell) gets new cells; loading must then
+# report a problem in that file at that row and field, whose message holds the phrase; where `line` is set, the
+# problem also names the physical line (row + 1: the header is line 1).
+# file, row, changes, field, phrase, line
+BAD_CELLS = [
+    pytest.param("economy.csv", 1, {"measure": "growth"}, "measure", "must be one of", True, id="unknown_measure"),
+    pytest.param("economy.csv", 2, {"source_url": "agrimate.vn/read-blog/7106"}, "source_url", None, True,
+                 id="source_url_must_be_a_url"),
+    pytest.param("tourism.csv", 1, {"source_url": ""}, "source_url", None, False, id="empty_source_url_is_rejected"),
+    pytest.param("economy.csv", 1, {"status": "derived"}, "status", "derived figures are computed, not typed", False,
+                 id="status_derived_cannot_be_typed_in"),
+    pytest.param("agriculture.csv", 2, {"area": "an_giang"}, "area", None, False, id="unknown_area"),
+    pytest.param("agriculture.csv", 2, {"qualifier": "~"}, "qualifier", None, False, id="unknown_qualifier"),
     # English notation in a Vietnamese file is refused, never reinterpreted
-    path = data_copy / "observations" / "tourism.csv"
-    row = csv_tools.row_of(path, "note", "Phú Quốc only (often misquoted as provincial)")
-    csv_tools.set(path, row, value="962,449.5")
-    problem(_obs_error(data_copy), "data/observations/tourism.csv", row=row, field="value",
-            contains="not a number in Vietnamese notation")
+    pytest.param("tourism.csv", ("note", "Phú Quốc only (often misquoted as provincial)"), {"value": "962,449.5"},
+                 "value", "not a number in Vietnamese notation", False, id="observation_value_in_english_notation"),
+    pytest.param("agriculture.csv", 2, {"value": "-58,49"}, "value", "cannot be negative", False,
+                 id="negative_share"),
+]
+
+
+@pytest.mark.parametrize("file, row, changes, field, contains, line", BAD_CELLS)
+def test_a_bad_cell_is_named_by_file_row_and_field(data_copy, csv_tools, problem, file, row, changes, field,
+                                                   contains, line):
+    path = data_copy / "observations" / file
+    if not isinstance(row, int):
+        row = csv_tools.row_of(path, *row)
+    csv_tools.set(path, row, **changes)
+    problem(_obs_error(data_copy), f"data/observations/{file}", row=row, field=field,
+            line=row + 1 if line else None, contains=contains)
 
 
 def test_share_in_a_level_unit(data_copy, csv_tools, problem):
@@ -306,13 +281,6 @@ def test_share_in_a_level_unit(data_copy, csv_tools, problem):
     assert csv_tools.read(path)[1][row - 1]["measure"] == "share_of_plan_pct"
     csv_tools.set(path, row, unit="mt")
     problem(_obs_error(data_copy), "data/observations/agriculture.csv", row=row, field="unit", contains="'pct'")
-
-
-def test_negative_share(data_copy, csv_tools, problem):
-    path = data_copy / "observations" / "agriculture.csv"
-    csv_tools.set(path, 2, value="-58,49")
-    problem(_obs_error(data_copy), "data/observations/agriculture.csv", row=2, field="value",
-            contains="cannot be negative")
 
 
 def test_problems_in_several_files_are_all_reported(data_copy, csv_tools, problem):
@@ -344,38 +312,28 @@ def _edit_derivations(data_dir, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def test_derivation_input_that_does_not_exist(data_copy, problem):
-    # the first derivation (grdp/level/FY-2023) now asks for a 2031 level nobody published
-    _edit_derivations(data_copy, "inputs: [grdp/level/FY-2024,", "inputs: [grdp/level/FY-2031,")
-    err = _obs_error(data_copy)
-    problem(err, "data/derivations.yml", row=1, field="inputs", contains="grdp/level/FY-2031 is not an observation")
-
-
-def test_derivation_of_a_sourced_figure(data_copy, problem):
+# the first derivation (grdp/level/FY-2023) rewritten (old → new, once): a problem at its item (row 1) and field,
+# whose message holds the phrase
+@pytest.mark.parametrize("old, new, field, contains", [
+    # now asks for a 2031 level nobody published
+    pytest.param("inputs: [grdp/level/FY-2024,", "inputs: [grdp/level/FY-2031,", "inputs",
+                 "grdp/level/FY-2031 is not an observation", id="derivation_input_that_does_not_exist"),
     # FY-2024 GRDP is published: deriving it too would give two values for one figure
-    _edit_derivations(data_copy, "output: grdp/level/FY-2023", "output: grdp/level/FY-2024")
-    problem(_obs_error(data_copy), "data/derivations.yml", row=1, field="output", contains="also in the sourced")
-
-
-def test_derivation_of_an_unknown_indicator(data_copy, problem):
-    _edit_derivations(data_copy, "output: grdp/level/FY-2023", "output: gdp/level/FY-2023")
-    problem(_obs_error(data_copy), "data/derivations.yml", row=1, field="output", contains="unknown indicator 'gdp'")
-
-
-def test_derivation_with_unknown_method(data_copy, problem):
-    _edit_derivations(data_copy, "method: prior_level", "method: backcast")
-    problem(_obs_error(data_copy), "data/derivations.yml", row=1, contains="unknown method 'backcast'")
-
-
-def test_derivation_with_wrong_number_of_inputs(data_copy, problem):
-    _edit_derivations(data_copy, "inputs: [grdp/level/FY-2024, grdp/growth_yoy_pct/FY-2024]",
-                      "inputs: [grdp/level/FY-2024]")
-    problem(_obs_error(data_copy), "data/derivations.yml", row=1, contains="prior_level takes 2 inputs")
+    pytest.param("output: grdp/level/FY-2023", "output: grdp/level/FY-2024", "output", "also in the sourced",
+                 id="derivation_of_a_sourced_figure"),
+    pytest.param("output: grdp/level/FY-2023", "output: gdp/level/FY-2023", "output", "unknown indicator 'gdp'",
+                 id="derivation_of_an_unknown_indicator"),
+    pytest.param("method: prior_level", "method: backcast", None, "unknown method 'backcast'",
+                 id="derivation_with_unknown_method"),
+    pytest.param("inputs: [grdp/level/FY-2024, grdp/growth_yoy_pct/FY-2024]", "inputs: [grdp/level/FY-2024]", None,
+                 "prior_level takes 2 inputs", id="derivation_with_wrong_number_of_inputs"),
+])
+def test_a_bad_derivation_is_named_by_its_item_and_field(data_copy, problem, old, new, field, contains):
+    _edit_derivations(data_copy, old, new)
+    problem(_obs_error(data_copy), "data/derivations.yml", row=1, field=field, contains=contains)
 
 
 def test_derivation_declared_twice(data_copy, problem):
-    import yaml
-
     path = data_copy / "derivations.yml"
     n = len(yaml.safe_load(path.read_text(encoding="utf-8"))["derivations"])
     path.write_text(path.read_text(encoding="utf-8") + (
@@ -387,14 +345,13 @@ def test_derivation_declared_twice(data_copy, problem):
     problem(_obs_error(data_copy), "data/derivations.yml", row=n + 1, field="output", contains="grdp/level/FY-2023")
 
 
-def test_derivations_yml_unparseable(data_copy, problem):
-    (data_copy / "derivations.yml").write_text("derivations: [\n", encoding="utf-8")
-    problem(_obs_error(data_copy), "data/derivations.yml", contains="not valid YAML")
-
-
-def test_derivations_yml_without_a_list(data_copy, problem):
-    (data_copy / "derivations.yml").write_text("derivations: 3\n", encoding="utf-8")
-    problem(_obs_error(data_copy), "data/derivations.yml", contains="'derivations' list")
+@pytest.mark.parametrize("content, contains", [
+    pytest.param("derivations: [\n", "not valid YAML", id="derivations_yml_unparseable"),
+    pytest.param("derivations: 3\n", "'derivations' list", id="derivations_yml_without_a_list"),
+])
+def test_a_derivations_yml_that_is_not_a_list_of_derivations(data_copy, problem, content, contains):
+    (data_copy / "derivations.yml").write_text(content, encoding="utf-8")
+    problem(_obs_error(data_copy), "data/derivations.yml", contains=contains)
 
 
 def test_derivation_mixing_units_is_rejected(data_copy):

@@ -6,14 +6,20 @@ DataError naming the file, the row and the field.
 """
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kg_metrics.errors import DataError
 from kg_metrics.text.format import parse_number
+from kg_metrics.data.observations import load_observations
 from kg_metrics.data.registry import COMPARATORS, load_registry, to_canonical
 from kg_metrics.data.resolution import numbers_in
+from tests.conftest import DATA_DIR
 
 TARGETS = "data/targets.csv"
 
@@ -183,11 +189,8 @@ def test_the_components_order_is_the_datas(data_copy, csv_tools):
 
 
 def test_the_overview_sector_and_province_are_the_catalogs(data_copy):
-    path = data_copy / "catalog.yml"
-    text = path.read_text(encoding="utf-8")
-    text = text.replace("overview_sector: economy", "overview_sector: tourism")
-    text = text.replace("province: kien_giang ", "province: phu_quoc ")
-    path.write_text(text, encoding="utf-8")
+    _edit(data_copy / "catalog.yml", "overview_sector: economy", "overview_sector: tourism")
+    _edit(data_copy / "catalog.yml", "province: kien_giang ", "province: phu_quoc ")
     reg = load_registry(data_copy)
     assert (reg.overview_sector, reg.province) == ("tourism", "phu_quoc")
     assert "tourism" not in reg.briefing_sectors and "economy" in reg.briefing_sectors
@@ -209,19 +212,25 @@ def test_bad_domain_columns_of_indicators_csv(data_copy, csv_tools, problem, ind
     problem(_load_error(data_copy), "data/indicators.csv", field=field, contains=contains)
 
 
-@pytest.mark.parametrize("old, new, field, contains", [
-    ("overview_sector: economy", "overview_sector: growth", "overview_sector", "not a sector"),
-    ("overview_sector: economy", "overview_sector: Economy", "overview_sector", "lower-case identifier"),
-    ("province: kien_giang ", "province: an_giang ", None, "not one of the areas"),
-    ("areas: [kien_giang, phu_quoc]", "areas: [kien_giang, kien_giang]", "areas", "twice"),
-    ("areas: [kien_giang, phu_quoc]", "areas: []", "areas", "at least 1 item"),
+# catalog.yml with one entry rewritten (old → new): a problem in catalog.yml at field (and line), with the phrase
+@pytest.mark.parametrize("old, new, field, contains, line", [
+    pytest.param("overview_sector: economy", "overview_sector: growth", "overview_sector", "not a sector", None,
+                 id="overview_sector_not_a_sector"),
+    pytest.param("overview_sector: economy", "overview_sector: Economy", "overview_sector", "lower-case identifier",
+                 None, id="overview_sector_not_an_identifier"),
+    pytest.param("province: kien_giang ", "province: an_giang ", None, "not one of the areas", None,
+                 id="province_not_an_area"),
+    pytest.param("areas: [kien_giang, phu_quoc]", "areas: [kien_giang, kien_giang]", "areas", "twice", None,
+                 id="area_twice"),
+    pytest.param("areas: [kien_giang, phu_quoc]", "areas: []", "areas", "at least 1 item", None, id="no_areas"),
+    pytest.param("decimal_convention: vi", "decimal_convention: fr", "decimal_convention", None, None,
+                 id="unknown_decimal_convention"),
+    pytest.param("units: units.csv", "units: units.csv: x", None, "not valid YAML", 10,   # "units:" is line 10
+                 id="unparseable_catalog_yaml"),
 ])
-def test_bad_domain_entries_of_catalog_yml(data_copy, problem, old, new, field, contains):
-    path = data_copy / "catalog.yml"
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
-    problem(_load_error(data_copy), "data/catalog.yml", field=field, contains=contains)
+def test_bad_entries_of_catalog_yml(data_copy, problem, old, new, field, contains, line):
+    _edit(data_copy / "catalog.yml", old, new)
+    problem(_load_error(data_copy), "data/catalog.yml", field=field, contains=contains, line=line)
 
 
 @pytest.mark.parametrize("value, unit, to_unit, expected", [
@@ -265,12 +274,87 @@ def _load_error(data_dir: Path) -> DataError:
     return exc.value
 
 
-def test_unknown_sector_in_indicators(data_copy, csv_tools, problem):
-    row = csv_tools.row_of(data_copy / "indicators.csv", "indicator", "rice")
-    csv_tools.set(data_copy / "indicators.csv", row, sector="farming")
-    err = _load_error(data_copy)
-    p = problem(err, "data/indicators.csv", row=row, field="sector", line=row + 1, contains="unknown sector")
-    assert "'farming'" in p.message and "agriculture" in p.message   # what was typed, and what is allowed
+def _edit(path: Path, old: str, new: str) -> None:
+    """Replace ``old``, which must be in the text file ``path``, by ``new``."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+# One row of one CSV file (found by its key) gets new cells; loading must then report a problem in that file at
+# that row and field, whose message holds the phrase (and each of `also`); where `line` is set, the problem also
+# names the physical line (row + 1: the header is line 1).
+# file, row key, changes, field, phrase, line, also
+BAD_CELLS = [
+    pytest.param("indicators.csv", ("indicator", "rice"), {"sector": "farming"}, "sector", "unknown sector", True,
+                 ("'farming'", "agriculture"),   # what was typed, and what is allowed
+                 id="unknown_sector_in_indicators"),
+    pytest.param("targets.csv", ("target_id", "exports_fy2024"), {"value": "chín trăm hai mươi"}, "value",
+                 "not a number in Vietnamese notation", True, (), id="non_numeric_value"),
+    pytest.param("targets.csv", ("target_id", "grdp_growth_fy2024"), {"value": "6,7%"}, "value", "not a number", False,
+                 (), id="percent_sign_in_value_is_not_a_number"),
+    pytest.param("targets.csv", ("target_id", "rice_fy2024"), {"value": "-4,6"}, "value", "cannot be negative", False,
+                 (), id="negative_level"),
+    pytest.param("targets.csv", ("target_id", "rice_fy2024"), {"unit": "tonnes"}, "unit", "not in units.csv", True,
+                 (), id="unit_not_in_units_csv"),
+    # rice is measured in mass; 'bn_vnd' (money) cannot express it
+    pytest.param("targets.csv", ("target_id", "rice_fy2024"), {"unit": "bn_vnd"}, "unit", "cannot express rice", False,
+                 (), id="unit_of_another_dimension"),
+    # the resolution says "để cả năm đạt 920 triệu USD"; a paraphrase is not a quote
+    pytest.param("targets.csv", ("target_id", "exports_fy2024"), {"quote": "để cả năm đạt 920 triệu đô la Mỹ"}, "quote",
+                 "not found verbatim", True, (), id="quote_not_verbatim_in_the_resolution"),
+    pytest.param("targets.csv", ("target_id", "exports_fy2024"), {"value": "930"}, "value",
+                 "not among the numbers of the quote", True, ("930", "920"), id="value_not_in_its_quote"),
+    # "2.035" in Vietnamese notation is two thousand thirty-five; the resolution says 2,035 (million tonnes).
+    # It must not load as 2035 Mt: the number 2035 is not in the quote ('2.035' is what was typed).
+    pytest.param("targets.csv", ("target_id", "rice_h2_2024"), {"value": "2.035"}, "value",
+                 "not among the numbers of the quote", True, ("2035", "'2.035'"),
+                 id="rice_written_with_a_dot_is_refused_not_read_as_2035"),
+    # "trở lên" (or more) means ≥, not >
+    pytest.param("targets.csv", ("target_id", "grdp_growth_fy2024"), {"comparator": ">"}, "comparator",
+                 "'trở lên' means ≥, not >", True, (), id="comparator_inconsistent_with_wording"),
+    pytest.param("targets.csv", ("target_id", "rice_fy2024"), {"comparator_text": "khoảng"}, "comparator_text",
+                 "unknown wording", False, (), id="unknown_wording"),
+    # "trên" maps to '>', consistent with the comparator, but the quote says "đạt"
+    pytest.param("targets.csv", ("target_id", "exports_fy2024"), {"comparator": ">", "comparator_text": "trên"},
+                 "comparator_text", "not in the quote", False, (), id="wording_not_in_the_quote"),
+    pytest.param("targets.csv", ("target_id", "grdp_growth_fy2024"), {"comparator": ">="}, "comparator", None, False,
+                 (), id="unknown_comparator_symbol"),
+    pytest.param("targets.csv", ("target_id", "rice_fy2024"), {"period": "H1-2024"}, "period", "H2-YYYY or FY-YYYY",
+                 False, (), id="target_period_must_be_h2_or_fy"),
+    pytest.param("targets.csv", ("target_id", "rice_fy2024"), {"period": "2024"}, "period", "not a period code", False,
+                 (), id="invalid_period_code"),
+    pytest.param("targets.csv", ("target_id", "rice_fy2024"), {"measure": "share_of_plan_pct"}, "measure", None, False,
+                 (), id="target_measure"),
+    pytest.param("targets.csv", ("target_id", "rice_fy2024"), {"indicator": "paddy"}, "indicator", "unknown indicator",
+                 False, (), id="unknown_indicator"),
+    # khoản 2 has points a–d only
+    pytest.param("targets.csv", ("target_id", "rice_h2_2024"), {"clause": "Điều 1, khoản 2, điểm e"}, "clause",
+                 "no such clause", True, (), id="clause_that_does_not_exist"),
+    pytest.param("targets.csv", ("target_id", "rice_h2_2024"), {"clause": "Điều 1, khoản 2, điểm b"}, "clause",
+                 "the quote is not in", False, (), id="clause_that_exists_but_does_not_hold_the_quote"),
+    pytest.param("targets.csv", ("target_id", "rice_h2_2024"), {"clause": "Điều 1 khoản 2 điểm a"}, "clause",
+                 "is not a citation", False, (), id="malformed_clause"),
+    pytest.param("sectors.csv", ("sector", "tourism"), {"clause": "Điều 3"}, "clause", "no such clause", False, (),
+                 id="clause_in_sectors_csv"),
+    pytest.param("units.csv", ("unit", "mt"), {"factor_to_base": "0"}, "factor_to_base", "positive", False, (),
+                 id="non_positive_unit_factor"),
+    # row 1 of task_paragraphs.csv
+    pytest.param("task_paragraphs.csv", ("sector", "economy"), {"sector": "health"}, "sector", "unknown sector", False,
+                 (), id="task_paragraph_with_unknown_sector"),
+]
+
+
+@pytest.mark.parametrize("file, key, changes, field, contains, line, also", BAD_CELLS)
+def test_a_bad_cell_is_named_by_file_row_and_field(data_copy, csv_tools, problem, file, key, changes, field,
+                                                   contains, line, also):
+    path = data_copy / file
+    row = csv_tools.row_of(path, *key)
+    csv_tools.set(path, row, **changes)
+    p = problem(_load_error(data_copy), f"data/{file}", row=row, field=field, line=row + 1 if line else None,
+                contains=contains)
+    for phrase in also:
+        assert phrase in p.message, phrase
 
 
 def test_duplicate_target_id(data_copy, csv_tools, problem):
@@ -306,8 +390,7 @@ def test_empty_file(data_copy, problem, content):
 
 def test_semicolon_delimited_file(data_copy, problem):
     # Excel in a Vietnamese locale saves "CSV" with ';' because ',' is the decimal mark
-    path = data_copy / "units.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace(",", ";"), encoding="utf-8")
+    _edit(data_copy / "units.csv", ",", ";")
     err = _load_error(data_copy)
     problem(err, "data/units.csv", line=1, contains="';' as delimiter")
 
@@ -329,74 +412,18 @@ def test_latin1_encoded_file(data_copy, problem):
     assert "0xf4" in p.message and "line 3" in str(err)
 
 
-def test_non_numeric_value(data_copy, csv_tools, problem):
-    row = csv_tools.row_of(data_copy / "targets.csv", "target_id", "exports_fy2024")
-    csv_tools.set(data_copy / "targets.csv", row, value="chín trăm hai mươi")
-    err = _load_error(data_copy)
-    problem(err, TARGETS, row=row, field="value", line=row + 1, contains="not a number in Vietnamese notation")
-
-
-def test_percent_sign_in_value_is_not_a_number(data_copy, csv_tools, problem):
-    row = csv_tools.row_of(data_copy / "targets.csv", "target_id", "grdp_growth_fy2024")
-    csv_tools.set(data_copy / "targets.csv", row, value="6,7%")
-    problem(_load_error(data_copy), TARGETS, row=row, field="value", contains="not a number")
-
-
-def test_negative_level(data_copy, csv_tools, problem):
-    row = csv_tools.row_of(data_copy / "targets.csv", "target_id", "rice_fy2024")
-    csv_tools.set(data_copy / "targets.csv", row, value="-4,6")
-    err = _load_error(data_copy)
-    problem(err, TARGETS, row=row, field="value", contains="cannot be negative")
-
-
-def test_unit_not_in_units_csv(data_copy, csv_tools, problem):
-    row = csv_tools.row_of(data_copy / "targets.csv", "target_id", "rice_fy2024")
-    csv_tools.set(data_copy / "targets.csv", row, unit="tonnes")
-    err = _load_error(data_copy)
-    problem(err, TARGETS, row=row, field="unit", line=row + 1, contains="not in units.csv")
-
-
-def test_unit_of_another_dimension(data_copy, csv_tools, problem):
-    # rice is measured in mass; 'bn_vnd' (money) cannot express it
-    row = csv_tools.row_of(data_copy / "targets.csv", "target_id", "rice_fy2024")
-    csv_tools.set(data_copy / "targets.csv", row, unit="bn_vnd")
-    problem(_load_error(data_copy), TARGETS, row=row, field="unit", contains="cannot express rice")
-
-
-def test_quote_not_verbatim_in_the_resolution(data_copy, csv_tools, problem):
-    row = csv_tools.row_of(data_copy / "targets.csv", "target_id", "exports_fy2024")
-    # the resolution says "để cả năm đạt 920 triệu USD"; a paraphrase is not a quote
-    csv_tools.set(data_copy / "targets.csv", row, quote="để cả năm đạt 920 triệu đô la Mỹ")
-    err = _load_error(data_copy)
-    problem(err, TARGETS, row=row, field="quote", line=row + 1, contains="not found verbatim")
-
-
-def test_value_not_in_its_quote(data_copy, csv_tools, problem):
-    row = csv_tools.row_of(data_copy / "targets.csv", "target_id", "exports_fy2024")
-    csv_tools.set(data_copy / "targets.csv", row, value="930")
-    err = _load_error(data_copy)
-    p = problem(err, TARGETS, row=row, field="value", line=row + 1, contains="not among the numbers of the quote")
-    assert "930" in p.message and "920" in p.message
-
-
-def test_rice_written_with_a_dot_is_refused_not_read_as_2035(data_copy, csv_tools, problem):
-    # "2.035" in Vietnamese notation is two thousand thirty-five; the resolution says 2,035 (million tonnes).
-    # It must not load as 2035 Mt: the number 2035 is not in the quote.
-    row = csv_tools.row_of(data_copy / "targets.csv", "target_id", "rice_h2_2024")
-    csv_tools.set(data_copy / "targets.csv", row, value="2.035")
-    err = _load_error(data_copy)
-    p = problem(err, TARGETS, row=row, field="value", line=row + 1, contains="not among the numbers of the quote")
-    assert "2035" in p.message
-    assert "'2.035'" in p.message   # what was typed
-
-
-def test_h2_target_above_year_target(data_copy, csv_tools, problem):
-    # swap intl tourists: H2 680.000 against a year of 99.355 (both quotes verbatim, so only the cross-check fails)
-    path = data_copy / "targets.csv"
+def _swap_intl_tourists(csv_tools, path: Path) -> int:
+    """Swap the intl tourists targets: H2 680.000 against a year of 99.355 (both quotes verbatim, so only the
+    cross-check of H2 against the year fails); returns the H2 target's row."""
     h2 = csv_tools.row_of(path, "target_id", "intl_tourists_h2_2024")
     fy = csv_tools.row_of(path, "target_id", "intl_tourists_fy2024")
     csv_tools.set(path, h2, value="680.000", quote="để cuối năm đạt 680.000 khách quốc tế")
     csv_tools.set(path, fy, value="99.355", quote="khách quốc tế đạt 99.355 lượt khách")
+    return h2
+
+
+def test_h2_target_above_year_target(data_copy, csv_tools, problem):
+    h2 = _swap_intl_tourists(csv_tools, data_copy / "targets.csv")
     err = _load_error(data_copy)
     p = problem(err, TARGETS, row=h2, field="value", line=h2 + 1, contains="exceeds its year target")
     assert "intl_tourists" in p.message and "680000" in p.message and "99355" in p.message
@@ -404,102 +431,11 @@ def test_h2_target_above_year_target(data_copy, csv_tools, problem):
 
 def test_h2_above_year_names_the_physical_line(data_copy, csv_tools):
     path = data_copy / "targets.csv"
-    h2 = csv_tools.row_of(path, "target_id", "intl_tourists_h2_2024")
-    fy = csv_tools.row_of(path, "target_id", "intl_tourists_fy2024")
-    csv_tools.set(path, h2, value="680.000", quote="để cuối năm đạt 680.000 khách quốc tế")
-    csv_tools.set(path, fy, value="99.355", quote="khách quốc tế đạt 99.355 lượt khách")
+    h2 = _swap_intl_tourists(csv_tools, path)
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("\n", "\n\n", 1), encoding="utf-8")   # a blank line after the header
     err = _load_error(data_copy)
     assert [(p.row, p.line) for p in err.problems] == [(h2, h2 + 2)]
-
-
-def test_comparator_inconsistent_with_wording(data_copy, csv_tools, problem):
-    # "trở lên" (or more) means ≥, not >
-    row = csv_tools.row_of(data_copy / "targets.csv", "target_id", "grdp_growth_fy2024")
-    csv_tools.set(data_copy / "targets.csv", row, comparator=">")
-    err = _load_error(data_copy)
-    problem(err, TARGETS, row=row, field="comparator", line=row + 1, contains="'trở lên' means ≥, not >")
-
-
-def test_unknown_wording(data_copy, csv_tools, problem):
-    row = csv_tools.row_of(data_copy / "targets.csv", "target_id", "rice_fy2024")
-    csv_tools.set(data_copy / "targets.csv", row, comparator_text="khoảng")
-    problem(_load_error(data_copy), TARGETS, row=row, field="comparator_text", contains="unknown wording")
-
-
-def test_wording_not_in_the_quote(data_copy, csv_tools, problem):
-    # "trên" maps to '>', consistent with the comparator, but the quote says "đạt"
-    row = csv_tools.row_of(data_copy / "targets.csv", "target_id", "exports_fy2024")
-    csv_tools.set(data_copy / "targets.csv", row, comparator=">", comparator_text="trên")
-    problem(_load_error(data_copy), TARGETS, row=row, field="comparator_text", contains="not in the quote")
-
-
-def test_unknown_comparator_symbol(data_copy, csv_tools, problem):
-    row = csv_tools.row_of(data_copy / "targets.csv", "target_id", "grdp_growth_fy2024")
-    csv_tools.set(data_copy / "targets.csv", row, comparator=">=")
-    problem(_load_error(data_copy), TARGETS, row=row, field="comparator")
-
-
-def test_target_period_must_be_h2_or_fy(data_copy, csv_tools, problem):
-    row = csv_tools.row_of(data_copy / "targets.csv", "target_id", "rice_fy2024")
-    csv_tools.set(data_copy / "targets.csv", row, period="H1-2024")
-    problem(_load_error(data_copy), TARGETS, row=row, field="period", contains="H2-YYYY or FY-YYYY")
-
-
-def test_invalid_period_code(data_copy, csv_tools, problem):
-    row = csv_tools.row_of(data_copy / "targets.csv", "target_id", "rice_fy2024")
-    csv_tools.set(data_copy / "targets.csv", row, period="2024")
-    problem(_load_error(data_copy), TARGETS, row=row, field="period", contains="not a period code")
-
-
-def test_target_measure(data_copy, csv_tools, problem):
-    row = csv_tools.row_of(data_copy / "targets.csv", "target_id", "rice_fy2024")
-    csv_tools.set(data_copy / "targets.csv", row, measure="share_of_plan_pct")
-    problem(_load_error(data_copy), TARGETS, row=row, field="measure")
-
-
-def test_unknown_indicator(data_copy, csv_tools, problem):
-    row = csv_tools.row_of(data_copy / "targets.csv", "target_id", "rice_fy2024")
-    csv_tools.set(data_copy / "targets.csv", row, indicator="paddy")
-    problem(_load_error(data_copy), TARGETS, row=row, field="indicator", contains="unknown indicator")
-
-
-def test_clause_that_does_not_exist(data_copy, csv_tools, problem):
-    # khoản 2 has points a–d only
-    row = csv_tools.row_of(data_copy / "targets.csv", "target_id", "rice_h2_2024")
-    csv_tools.set(data_copy / "targets.csv", row, clause="Điều 1, khoản 2, điểm e")
-    err = _load_error(data_copy)
-    problem(err, TARGETS, row=row, field="clause", line=row + 1, contains="no such clause")
-
-
-def test_clause_that_exists_but_does_not_hold_the_quote(data_copy, csv_tools, problem):
-    row = csv_tools.row_of(data_copy / "targets.csv", "target_id", "rice_h2_2024")
-    csv_tools.set(data_copy / "targets.csv", row, clause="Điều 1, khoản 2, điểm b")
-    problem(_load_error(data_copy), TARGETS, row=row, field="clause", contains="the quote is not in")
-
-
-def test_malformed_clause(data_copy, csv_tools, problem):
-    row = csv_tools.row_of(data_copy / "targets.csv", "target_id", "rice_h2_2024")
-    csv_tools.set(data_copy / "targets.csv", row, clause="Điều 1 khoản 2 điểm a")
-    problem(_load_error(data_copy), TARGETS, row=row, field="clause", contains="is not a citation")
-
-
-def test_clause_in_sectors_csv(data_copy, csv_tools, problem):
-    row = csv_tools.row_of(data_copy / "sectors.csv", "sector", "tourism")
-    csv_tools.set(data_copy / "sectors.csv", row, clause="Điều 3")
-    problem(_load_error(data_copy), "data/sectors.csv", row=row, field="clause", contains="no such clause")
-
-
-def test_non_positive_unit_factor(data_copy, csv_tools, problem):
-    row = csv_tools.row_of(data_copy / "units.csv", "unit", "mt")
-    csv_tools.set(data_copy / "units.csv", row, factor_to_base="0")
-    problem(_load_error(data_copy), "data/units.csv", row=row, field="factor_to_base", contains="positive")
-
-
-def test_task_paragraph_with_unknown_sector(data_copy, csv_tools, problem):
-    csv_tools.set(data_copy / "task_paragraphs.csv", 1, sector="health")
-    problem(_load_error(data_copy), "data/task_paragraphs.csv", row=1, field="sector", contains="unknown sector")
 
 
 def test_every_problem_is_reported_not_just_the_first(data_copy, csv_tools, problem):
@@ -516,27 +452,9 @@ def test_every_problem_is_reported_not_just_the_first(data_copy, csv_tools, prob
 
 
 # --------------------------------------------------------------------------- catalog.yml
-def test_unparseable_catalog_yaml(data_copy, problem):
-    path = data_copy / "catalog.yml"
-    path.write_text(path.read_text(encoding="utf-8").replace("units: units.csv", "units: units.csv: x"),
-                    encoding="utf-8")
-    err = _load_error(data_copy)
-    p = problem(err, "data/catalog.yml", contains="not valid YAML")
-    assert p.line == 10   # "units:" is line 10 of catalog.yml
-
-
 def test_unparseable_catalog_yaml_message_shows_the_line(data_copy):
-    path = data_copy / "catalog.yml"
-    path.write_text(path.read_text(encoding="utf-8").replace("units: units.csv", "units: units.csv: x"),
-                    encoding="utf-8")
+    _edit(data_copy / "catalog.yml", "units: units.csv", "units: units.csv: x")
     assert "line 10" in str(_load_error(data_copy))
-
-
-def test_unknown_decimal_convention(data_copy, problem):
-    path = data_copy / "catalog.yml"
-    path.write_text(path.read_text(encoding="utf-8").replace("decimal_convention: vi", "decimal_convention: fr"),
-                    encoding="utf-8")
-    problem(_load_error(data_copy), "data/catalog.yml", field="decimal_convention")
 
 
 def test_unknown_catalog_key(data_copy, problem):
@@ -550,29 +468,24 @@ def test_catalog_must_be_a_mapping(data_copy, problem):
     problem(_load_error(data_copy), "data/catalog.yml", contains="mapping")
 
 
-def test_missing_catalog(data_copy, problem):
-    (data_copy / "catalog.yml").unlink()
-    problem(_load_error(data_copy), "data/catalog.yml", contains="not found")
-
-
-def test_missing_resolution_text(data_copy, problem):
-    (data_copy / "source" / "nq-kien-giang-2024-07-18.txt").unlink()
-    problem(_load_error(data_copy), "data/source/nq-kien-giang-2024-07-18.txt", contains="missing")
+@pytest.mark.parametrize("file, contains", [
+    pytest.param("catalog.yml", "not found", id="missing_catalog"),
+    pytest.param("source/nq-kien-giang-2024-07-18.txt", "missing", id="missing_resolution_text"),
+])
+def test_missing_file(data_copy, problem, file, contains):
+    (data_copy / file).unlink()
+    problem(_load_error(data_copy), f"data/{file}", contains=contains)
 
 
 def test_declared_english_convention_reads_csv_numbers_the_english_way(data_copy, csv_tools, problem):
     # the CSVs still hold "6,7": in English notation that is not a number, and it must not be guessed
-    path = data_copy / "catalog.yml"
-    path.write_text(path.read_text(encoding="utf-8").replace("decimal_convention: vi", "decimal_convention: en"),
-                    encoding="utf-8")
+    _edit(data_copy / "catalog.yml", "decimal_convention: vi", "decimal_convention: en")
     row = csv_tools.row_of(data_copy / "targets.csv", "target_id", "grdp_growth_fy2024")
     problem(_load_error(data_copy), TARGETS, row=row, field="value", contains="English notation")
 
 
 def test_english_notation_data_loads_when_declared(data_copy, csv_tools):
-    path = data_copy / "catalog.yml"
-    path.write_text(path.read_text(encoding="utf-8").replace("decimal_convention: vi", "decimal_convention: en"),
-                    encoding="utf-8")
+    _edit(data_copy / "catalog.yml", "decimal_convention: vi", "decimal_convention: en")
     for name, col in (("targets.csv", "value"), ("units.csv", "factor_to_base")):
         header, rows = csv_tools.read(data_copy / name)
         for r in rows:
@@ -590,15 +503,6 @@ def test_value_not_in_quote_message_shows_the_numbers_in_full(data_copy, csv_too
 
 
 # --------------------------------------------------------------------------- never an unhandled exception
-import shutil as _shutil
-import tempfile as _tempfile
-
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
-from kg_metrics.data.observations import load_observations as _load_observations
-from tests.conftest import DATA_DIR
-
 _HEADER = "target_id,indicator,measure,period,comparator,comparator_text,value,unit,clause,quote\n"
 _CELL = st.one_of(st.text(max_size=12), st.sampled_from(["rice", "2,035", "2.035", "-1", "H2-2024", "≥", "mt", "",
                                                           "Điều 1, khoản 2, điểm a", '"', "\ufeff", "\x00", ";"]))
@@ -611,9 +515,9 @@ _CELL = st.one_of(st.text(max_size=12), st.sampled_from(["rice", "2,035", "2.035
         lambda rows: (_HEADER + "\n".join(",".join(r) for r in rows)).encode("utf-8", "surrogatepass")),
 ))
 def test_loading_arbitrary_target_files_never_raises_anything_but_data_error(content):
-    with _tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
-        _shutil.copytree(DATA_DIR, data)
+        shutil.copytree(DATA_DIR, data)
         (data / "targets.csv").write_bytes(content)
         try:
             load_registry(data)
@@ -624,11 +528,11 @@ def test_loading_arbitrary_target_files_never_raises_anything_but_data_error(con
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=300) | st.text(max_size=300).map(lambda t: t.encode("utf-8", "surrogatepass")))
 def test_loading_arbitrary_observation_files_never_raises_anything_but_data_error(content):
-    with _tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
-        _shutil.copytree(DATA_DIR, data)
+        shutil.copytree(DATA_DIR, data)
         (data / "observations" / "tourism.csv").write_bytes(content)
         try:
-            _load_observations(load_registry(data))
+            load_observations(load_registry(data))
         except DataError as exc:
             assert exc.problems

@@ -14,19 +14,6 @@ OVERVIEW = ["title", "scenario", "summary", "probability", "grdp", "contribution
 SECTOR = ["title", "scenario", "summary", "targets", "probability", "tasks", "sources"]
 
 
-@pytest.fixture(scope="module")
-def make(registry, observations):
-    cache: dict = {}
-
-    def _make(notebook: str, lang: str, sector: str | None = None) -> Briefing:
-        key = (notebook, lang, sector)
-        if key not in cache:
-            cache[key] = Briefing(registry, observations, lang=lang, sector=sector, notebook=notebook)
-        return cache[key]
-
-    return _make
-
-
 def _all_text(b: Briefing) -> str:
     return "\n".join(b.section(n).text for n in (OVERVIEW if b.notebook == "overview" else SECTOR))
 

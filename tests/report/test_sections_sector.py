@@ -13,19 +13,6 @@ from kg_metrics.report.briefing import Briefing
 from kg_metrics.report.sections import common, tasks
 
 
-@pytest.fixture(scope="module")
-def make(registry, observations):
-    cache: dict = {}
-
-    def _make(notebook: str, lang: str, sector: str | None = None) -> Briefing:
-        key = (notebook, lang, sector)
-        if key not in cache:
-            cache[key] = Briefing(registry, observations, lang=lang, sector=sector, notebook=notebook)
-        return cache[key]
-
-    return _make
-
-
 def _text(b: Briefing, name: str) -> str:
     """A section's text with HTML entities decoded ('People's', not 'People&#39;s')."""
     return html.unescape(b.section(name).text)
