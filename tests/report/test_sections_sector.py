@@ -64,7 +64,7 @@ def test_briefing_helpers_read_the_catalog(make, registry):
     b = make("overview", "vi")
     row = b._row_by_key("grdp/level/H1-2023")
     assert b.observed(row) == "trên 35.872 tỷ đồng" and b.observed(None) == "chưa có số liệu"
-    assert b.status_word("derived") == "tính suy ra"
+    assert common.status_word("derived", b.lang) == "tính suy ra"
     derived = b._row_by_key("grdp/level/FY-2023")
     assert b.describe_derivation(derived).startswith("78.259,75 / 1,075 = 72.799,77 (")
     en = make("overview", "en")

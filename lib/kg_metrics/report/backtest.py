@@ -11,12 +11,8 @@ from kg_metrics.analysis.assessment import RESOLUTION_AS_OF
 from kg_metrics.analysis.backtest import ANCHOR, OUTTURN_AS_OF, backtest, brier_score, is_missing, rounding_half_width
 from kg_metrics.data.periods import parse_period, period_label
 from kg_metrics.data.registry import Registry
-from kg_metrics.report import templating
-from kg_metrics.report.container import Section
 from kg_metrics.text.format import format_number, format_pct, format_pp, format_quantity
 
-#: The template of the backtest page (``templates/sections/``).
-TEMPLATE = "backtest.html.j2"
 
 
 @dataclass
@@ -127,8 +123,3 @@ class Backtest:
                             "qualifier": "" if derived else (i["qualifier"] or ""),
                             "value": self.value(float(i["value"]), unit, derived), "source_url": i["source_url"]})
         return out
-
-    def content(self) -> Section:
-        """The whole page rendered (what the ``backtest`` section shows), for ``Briefing.backtest_content`` until
-        the facade shows the section itself."""
-        return templating.render(TEMPLATE, self.lang, **self.data())

@@ -37,7 +37,7 @@ from kg_metrics.data.registry import Registry, load_registry, load_yaml
 from kg_metrics.data.scenario_files import Scenario, load_scenario
 from kg_metrics.report import sections
 from kg_metrics.report.container import Section, show
-from kg_metrics.report.sections.common import qualifier_words, status_word
+from kg_metrics.report.sections.common import qualifier_words
 from kg_metrics.text.catalog import t as catalog_text
 from kg_metrics.text.format import format_number, format_pct, format_pp, format_quantity, value_or_none
 
@@ -117,9 +117,6 @@ class Briefing:
         words = qualifier_words(row["qualifier"] or "", self.lang)
         value = self.qty(row["value"], row["unit"]) if with_unit else format_number(row["value"], self.lang)
         return words + value
-
-    def status_word(self, status: str) -> str:
-        return status_word(status, self.lang)
 
     def figure_number(self, key: Hashable) -> int:
         """The number of the figure ``key`` (e.g. ``("target", "rice_fy")``): the next one the first time
