@@ -37,7 +37,7 @@ class DataError(Exception):
         super().__init__(self.__str__())
 
     def __str__(self) -> str:
-        head = f"{len(self.problems)} problem(s) in the input data:"  # noqa: prose (operator message)
+        head = f"{len(self.problems)} problem(s) in the input data:"  # not prose: operator message
         return "\n".join([head, *(f"  - {p}" for p in self.problems)])
 
 

@@ -90,8 +90,8 @@ def _operator_strings(tree: ast.AST) -> set[int]:
     return out
 
 
-#: A line may say why its string is not reader-facing prose: `# noqa: prose (CSP header)`.
-_EXEMPT = "noqa: prose"
+#: A line may say why its string is not reader-facing prose: `# not prose: CSP header`.
+_EXEMPT = "# not prose"
 
 
 def _python_literals():

@@ -158,7 +158,7 @@ def contribution_pp(sector_base_level: float, total_base_level: float, sector_gr
     >>> round(contribution_pp(13897.96, 35872, 2.46), 2)
     0.95
     """
-    return _ratio(sector_base_level, total_base_level, "total base level") * sector_growth_pct  # noqa: prose (operator message)
+    return _ratio(sector_base_level, total_base_level, "total base level") * sector_growth_pct  # not prose: operator message
 
 
 def contributions_pp(base_levels: Mapping[str, float], growth_pcts: Mapping[str, float]) -> dict[str, float]:

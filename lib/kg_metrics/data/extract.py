@@ -453,7 +453,7 @@ def classify_sentence(sentence: str, quantities: list[Quantity], lex: Lexicon, y
             r.kind, r.reason = "flagged", f"not read: {q.error}"
             continue
         if q.start in structural:
-            r.kind, r.reason = "reference", "numbering of an article or clause"  # noqa: prose (coverage CSV)
+            r.kind, r.reason = "reference", "numbering of an article or clause"  # not prose: coverage CSV
             continue
         if why := _reference_reason(sentence, q, lex):
             r.kind, r.reason = "reference", why
@@ -529,26 +529,26 @@ def classify_sentence(sentence: str, quantities: list[Quantity], lex: Lexicon, y
             prev = r
         elif q.unit == "pct" and (lex.share_of_plan.match(after)
                                   or window.rstrip().casefold().endswith(lex.share_of_plan_before)):
-            r.kind, r.reason = "reference", (f"share of plan ({sentence[q.start:trail_end].strip()})"  # noqa: prose (coverage CSV)
+            r.kind, r.reason = "reference", (f"share of plan ({sentence[q.start:trail_end].strip()})"  # not prose: coverage CSV
                                              + (f", restating the {prev.indicator} target"
                                                 if prev is not None and lo == prev.trail_end else ""))
         elif q.unit == "pct" and lex.same_period.search(after):
-            r.kind, r.reason = "reference", "change on the same period last year (a reported result)"  # noqa: prose (coverage CSV)
+            r.kind, r.reason = "reference", "change on the same period last year (a reported result)"  # not prose: coverage CSV
         elif kind == "ASOF":
-            r.kind, r.reason = "reference", "a figure as of a date (a result, not a target)"  # noqa: prose (coverage CSV)
+            r.kind, r.reason = "reference", "a figure as of a date (a result, not a target)"  # not prose: coverage CSV
         elif kind == "H1":
-            r.kind, r.reason = "reference", "a first-half figure (a result, not a target)"  # noqa: prose (coverage CSV)
+            r.kind, r.reason = "reference", "a first-half figure (a result, not a target)"  # not prose: coverage CSV
         elif comparator_text and kind in TARGET_KINDS:
-            r.reason = "target wording and period but " + (unit_why or "no indicator keyword matches")  # noqa: prose (coverage CSV)
+            r.reason = "target wording and period but " + (unit_why or "no indicator keyword matches")  # not prose: coverage CSV
         elif indicator and unit_ok and kind in TARGET_KINDS:
-            r.reason = f"{indicator} in a target period but no comparator wording"  # noqa: prose (coverage CSV)
+            r.reason = f"{indicator} in a target period but no comparator wording"  # not prose: coverage CSV
         elif (comparator_text or aim) and kind is None:
             if aim:
-                r.reason = f"target wording ({lex.aim_wording!r}) but no period"  # noqa: prose (coverage CSV)
+                r.reason = f"target wording ({lex.aim_wording!r}) but no period"  # not prose: coverage CSV
             else:
-                r.kind, r.reason = "reference", "a reported figure (no target period)"  # noqa: prose (coverage CSV)
+                r.kind, r.reason = "reference", "a reported figure (no target period)"  # not prose: coverage CSV
         else:
-            r.kind, r.reason = "reference", "a quantity without target wording (a reported figure)"  # noqa: prose (coverage CSV)
+            r.kind, r.reason = "reference", "a quantity without target wording (a reported figure)"  # not prose: coverage CSV
     return out
 
 

@@ -166,16 +166,21 @@ class LexiconFile(_Strict):
         return [(r.pattern.replace(DOCUMENT_TYPES, doc_types), r.reason) for r in self.reference_patterns]
 
 
-def read_lexicon(path: Path, shown: str, indicators: Any = None, units: Any = None) -> LexiconFile:
-    """Load and validate a lexicon file; ``indicators`` and ``units`` (ids), when given, are checked against.
-
-    Raises :class:`DataError` naming the file and the entry of every problem.
-    """
+def lexicon_yaml(path: Path, shown: str) -> dict:
+    """A lexicon file's contents, unvalidated (a mapping); :class:`DataError` when missing or not a mapping."""
     if not Path(path).exists():
         raise DataError([DataProblem(shown, "not found (catalog.yml's lexicon entry names it)")])
     raw = load_yaml(Path(path), shown)
     if not isinstance(raw, dict):
         raise DataError([DataProblem(shown, "must be a mapping of entries to values")])
+    return raw
+
+
+def validate_lexicon(raw: dict, shown: str, indicators: Any = None, units: Any = None) -> LexiconFile:
+    """Validate a lexicon's contents; ``indicators`` and ``units`` (ids), when given, are checked against.
+
+    Raises :class:`DataError` naming the file and the entry of every problem.
+    """
     # dicts, not sets: a message lists what is known in the files' order
     ctx = {"indicators": None if indicators is None else dict.fromkeys(indicators),
            "units": None if units is None else dict.fromkeys(units)}
@@ -184,6 +189,11 @@ def read_lexicon(path: Path, shown: str, indicators: Any = None, units: Any = No
     except ValidationError as exc:
         raise DataError([DataProblem(shown, e["msg"].removeprefix("Value error, "),
                                      field=".".join(map(str, e["loc"])) or None) for e in exc.errors()]) from None
+
+
+def read_lexicon(path: Path, shown: str, indicators: Any = None, units: Any = None) -> LexiconFile:
+    """Load and validate a lexicon file (:func:`lexicon_yaml`, then :func:`validate_lexicon`)."""
+    return validate_lexicon(lexicon_yaml(path, shown), shown, indicators, units)
 
 
 @lru_cache(maxsize=4)
@@ -229,5 +239,5 @@ def parse_ref(ref: str, structure: Structure | None = None) -> tuple[int, int | 
     return (structure or default_structure()).parse(ref)
 
 
-__all__ = ["COMPARATORS", "CUE_KINDS", "IndicatorKeyword", "LexiconFile", "PeriodCue", "ReferencePattern",
+__all__ = ["lexicon_yaml", "validate_lexicon", "COMPARATORS", "CUE_KINDS", "IndicatorKeyword", "LexiconFile", "PeriodCue", "ReferencePattern",
            "StructureWording", "UnitAlias", "clause_ref", "default_structure", "parse_ref", "read_lexicon"]

@@ -39,10 +39,10 @@ class ObservationRow(BaseModel):
 
     _v_indicator = field_validator("indicator")(check_indicator)
     _v_measure = field_validator("measure")(one_of(MEASURES))
-    _v_area = field_validator("area")(listed_in("areas", "must be one of: {known} (catalog.yml's areas)"))  # noqa: prose (operator message)
-    _v_qualifier = field_validator("qualifier")(one_of(QUALIFIERS, "must be empty, '>', '<' or '≈'"))  # noqa: prose (operator message)
+    _v_area = field_validator("area")(listed_in("areas", "must be one of: {known} (catalog.yml's areas)"))  # not prose: operator message
+    _v_qualifier = field_validator("qualifier")(one_of(QUALIFIERS, "must be empty, '>', '<' or '≈'"))  # not prose: operator message
     _v_status = field_validator("status")(
-        one_of(STATUSES, "must be one of: {known} (derived figures are computed, not typed)"))  # noqa: prose (operator message)
+        one_of(STATUSES, "must be one of: {known} (derived figures are computed, not typed)"))  # not prose: operator message
     _v_value = field_validator("value", mode="before")(number)
     _v_unit = field_validator("unit")(check_unit)
 
@@ -195,8 +195,8 @@ def derive(df: pd.DataFrame, reg: Registry, sectors: list[str] | None = None) ->
         if sectors is not None and reg.indicators.set_index("indicator").loc[key[0], "sector"] not in sectors:
             continue
         if key in index:
-            what = ("derived twice in this file" if index[key].status == "derived"  # noqa: prose (operator message)
-                    else "also in the sourced observations: a sourced figure must not be derived as well")  # noqa: prose (operator message)
+            what = ("derived twice in this file" if index[key].status == "derived"  # not prose: operator message
+                    else "also in the sourced observations: a sourced figure must not be derived as well")  # not prose: operator message
             problems.append(DataProblem(shown, f"{d.output} is {what}", row=i, field="output"))
             continue
         inputs = []
@@ -272,7 +272,7 @@ def check_observations(obs: pd.DataFrame, area: str | None = None) -> list[str]:
         by = grp.set_index("period")["value"]
         for p in by.index:
             if p.startswith("H1-") and f"FY-{p[3:]}" in by.index and by[p] > by[f"FY-{p[3:]}"]:
-                warnings.append(f"{ind}: H1 {p[3:]} ({by[p]:g}) exceeds the full year ({by[f'FY-{p[3:]}']:g})")  # noqa: prose (data check)
+                warnings.append(f"{ind}: H1 {p[3:]} ({by[p]:g}) exceeds the full year ({by[f'FY-{p[3:]}']:g})")  # not prose: data check
     return warnings
 
 

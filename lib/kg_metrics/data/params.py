@@ -77,7 +77,7 @@ def _check_lang(lang: Any) -> str:
 
 
 def _check_as_of(as_of: Any) -> str:
-    as_of = _check_text("as_of", as_of, "an ISO date such as '2024-07-18'")  # noqa: prose (operator message)
+    as_of = _check_text("as_of", as_of, "an ISO date such as '2024-07-18'")  # not prose: operator message
     if not _ISO_DATE.match(as_of):
         raise ParameterError(f"parameter 'as_of' is {as_of!r}; expected an ISO date YYYY-MM-DD such as '2024-07-18'")
     try:
@@ -109,7 +109,7 @@ def _check_data_dir(data_dir: Any) -> tuple[Path, str]:
 
 def _check_scenario(scenario: Any, data_dir: Path) -> str:
     """'' (no scenario) or the name of a scenario file ``<data_dir>/scenarios/<name>.yml``."""
-    scenario = _check_text("scenario", scenario, "a scenario name in data/scenarios such as 'low', or '' for none")  # noqa: prose (operator message)
+    scenario = _check_text("scenario", scenario, "a scenario name in data/scenarios such as 'low', or '' for none")  # not prose: operator message
     if scenario == "":
         return ""
     from kg_metrics.data.scenario_files import scenario_names  # lazy: the module needs pandas (this lists files only)
@@ -166,7 +166,7 @@ def validate_parameters(sector: str | None, lang: str, data_dir: str | os.PathLi
         out["scenario"] = scenario
     if notebook == "overview":
         return out
-    sector = _check_text("sector", sector, "a sector id such as 'tourism'")  # noqa: prose (operator message)
+    sector = _check_text("sector", sector, "a sector id such as 'tourism'")  # not prose: operator message
     reg = _registry(path, registry)
     valid = reg.briefing_sectors
     if sector == reg.overview_sector:

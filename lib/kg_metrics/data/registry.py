@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 
 from kg_metrics.errors import DataError, DataProblem
 from kg_metrics.paths import default_data_dir
-from kg_metrics.data.lexicon import COMPARATORS, LexiconFile, read_lexicon
+from kg_metrics.data.lexicon import COMPARATORS, LexiconFile, lexicon_yaml, validate_lexicon
 from kg_metrics.data.periods import parse_period
 from kg_metrics.data.resolution import Resolution, load_resolution, numbers_in
 from kg_metrics.data.tables import MultiFieldError, collect_row_problems, read_csv
@@ -27,7 +27,7 @@ RESOLUTION_AS_OF = "2024-07-18"
 MEASURES = ("level", "growth_yoy_pct", "share_of_plan_pct", "pct_of_prior_year")
 TARGET_PERIOD_KINDS = ("H2", "FY")
 #: A sector of sectors.csv (the context's ``sectors``), as indicators.csv and task_paragraphs.csv name them.
-check_sector = listed_in("sectors", "unknown sector; expected one of: {known}")  # noqa: prose (operator message)
+check_sector = listed_in("sectors", "unknown sector; expected one of: {known}")  # not prose: operator message
 
 
 # --------------------------------------------------------------------------- catalog
@@ -164,10 +164,10 @@ class TargetRow(BaseModel):
 
     _v_slug = field_validator("target_id")(lambda v: slug(v))
     _v_indicator = field_validator("indicator")(check_indicator)
-    _v_measure = field_validator("measure")(one_of(MEASURES[:2], "a target's measure must be one of: {known}"))  # noqa: prose (operator message)
-    _v_comparator = field_validator("comparator")(one_of(COMPARATORS, "must be one of " + " ".join(COMPARATORS)))  # noqa: prose (operator message)
+    _v_measure = field_validator("measure")(one_of(MEASURES[:2], "a target's measure must be one of: {known}"))  # not prose: operator message
+    _v_comparator = field_validator("comparator")(one_of(COMPARATORS, "must be one of " + " ".join(COMPARATORS)))  # not prose: operator message
     _v_comparator_text = field_validator("comparator_text")(
-        listed_in("comparators", "unknown wording; known (lexicon.yml): {known}"))  # noqa: prose (operator message)
+        listed_in("comparators", "unknown wording; known (lexicon.yml): {known}"))  # not prose: operator message
     _v_value = field_validator("value", mode="before")(number)
     _v_unit = field_validator("unit")(check_unit)
     _v_clause = field_validator("clause")(check_clause)
@@ -191,19 +191,19 @@ class TargetRow(BaseModel):
         res: Resolution | None = ctx.get("resolution")
         if res is not None:
             if self.quote not in res.text:
-                problems.append(("quote", "not found verbatim in the resolution"))  # noqa: prose (operator message)
+                problems.append(("quote", "not found verbatim in the resolution"))  # not prose: operator message
             else:
                 try:
                     if self.quote not in res.clause_text(self.clause):
-                        problems.append(("clause", f"the quote is not in {self.clause}"))  # noqa: prose (operator message)
+                        problems.append(("clause", f"the quote is not in {self.clause}"))  # not prose: operator message
                 except (KeyError, ValueError):
                     pass  # reported by the clause validator
             if self.comparator_text not in self.quote:
-                problems.append(("comparator_text", "the wording is not in the quote"))  # noqa: prose (operator message)
+                problems.append(("comparator_text", "the wording is not in the quote"))  # not prose: operator message
             # The resolution is written in Vietnamese notation, whatever convention the data files declare.
             quoted = numbers_in(self.quote, "vi")
             if not any(abs(n - self.value) < 1e-9 for n in quoted):
-                problems.append(("value", f"{self.value:.12g} is not among the numbers of the quote "  # noqa: prose (operator message)
+                problems.append(("value", f"{self.value:.12g} is not among the numbers of the quote "  # not prose: operator message
                                  f"({', '.join(f'{n:.12g}' for n in quoted)})"))
         if problems:
             raise MultiFieldError(problems)
@@ -350,8 +350,11 @@ def load_registry(data_dir: Path | str | None = None) -> Registry:
     if not res_path.exists():
         raise DataError([DataProblem(shown_path(res_path, data_dir), "the resolution text is missing")])
     # The lexicon says how the resolution is structured, and the rows of every file cite its clauses; the
-    # lexicon's indicators and units are checked below, once indicators.csv and units.csv are read.
-    structure = read_lexicon(files["lexicon"], shown_path(files["lexicon"], data_dir)).structure.build()
+    # lexicon's indicators and units are checked below, once indicators.csv and units.csv are read (the
+    # file is read once, validated twice: its structure first, then against those ids).
+    lexicon_shown = shown_path(files["lexicon"], data_dir)
+    lexicon_raw = lexicon_yaml(files["lexicon"], lexicon_shown)
+    structure = validate_lexicon(lexicon_raw, lexicon_shown).structure.build()
     resolution = load_resolution(res_path, structure)
     ctx: dict[str, Any] = {"convention": catalog.decimal_convention, "resolution": resolution}
     problems: list[DataProblem] = []
@@ -378,8 +381,7 @@ def load_registry(data_dir: Path | str | None = None) -> Registry:
     ctx["indicators"] = {i.indicator: i.model_dump() for i in indicators}
     problems.extend(_check_components(indicators, positions["indicators"], shown_path(files["indicators"], data_dir)))
     try:
-        lexicon = read_lexicon(files["lexicon"], shown_path(files["lexicon"], data_dir), ctx["indicators"],
-                               ctx["units"])
+        lexicon = validate_lexicon(lexicon_raw, lexicon_shown, ctx["indicators"], ctx["units"])
         ctx["comparators"] = lexicon.comparators
     except DataError as exc:
         raise DataError(problems + exc.problems) from None

@@ -301,7 +301,7 @@ def load_scenario(name_or_path: str | Path, data_dir: Path | str | None = None,
             problems.append(DataProblem(shown, msg, field=".".join(map(str, loc)) or None, line=_line_of(lines, loc)))
         raise DataError(problems) from None
     allowed = {"sectors": list(reg.grdp_components), "indicators": scenario_indicators(reg), "h1_revisions": _revisable(reg)}
-    what = {"sectors": "GRDP component", "indicators": "indicator with an additive level target",  # noqa: prose (operator message)
+    what = {"sectors": "GRDP component", "indicators": "indicator with an additive level target",  # not prose: operator message
             "h1_revisions": "indicator"}
     for group, keys in allowed.items():
         for k in getattr(sc, group):
@@ -372,7 +372,7 @@ def save_scenario(scenario: Scenario, path: Path | str, convention: str = "vi") 
     if not _SLUG.match(path.stem):
         raise ValueError(f"{path.stem!r} is not a scenario name (lower-case letters, digits, '_')")
     sc = scenario.model_copy(update={"name": path.stem})
-    head = (f"# Scenario '{sc.name}' for kg_metrics (format: data/scenarios/README.md).\n"  # noqa: prose (file header)
+    head = (f"# Scenario '{sc.name}' for kg_metrics (format: data/scenarios/README.md).\n"  # not prose: file header
             f"# Numbers in the data's notation (decimal_convention: {convention}).\n")
     body = yaml.safe_dump(scenario_to_dict(sc, convention), sort_keys=False, allow_unicode=True, width=100_000)
     path.parent.mkdir(parents=True, exist_ok=True)

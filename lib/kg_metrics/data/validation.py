@@ -108,7 +108,7 @@ def number(v: Any, info: ValidationInfo) -> float:
     raise ValueError(f"must be a number, not {type(v).__name__}")
 
 
-def one_of(choices: Iterable[str], message: str = "must be one of: {known}") -> Callable[[Any], Any]:  # noqa: prose (operator message)
+def one_of(choices: Iterable[str], message: str = "must be one of: {known}") -> Callable[[Any], Any]:  # not prose: operator message
     """A field check: the value is one of ``choices`` (None, an optional field left out, passes).
 
     ``message`` may name the choices (``{known}``, comma-separated). Use it as
@@ -160,9 +160,9 @@ def listed_in(key: str, message: str) -> Callable[[Any, ValidationInfo], Any]:
 
 
 #: A unit of units.csv (the context's ``units``).
-check_unit = listed_in("units", "unit not in units.csv; known: {known}")  # noqa: prose (operator message)
+check_unit = listed_in("units", "unit not in units.csv; known: {known}")  # not prose: operator message
 #: An indicator of indicators.csv (the context's ``indicators``).
-check_indicator = listed_in("indicators", "unknown indicator {v!r}; it must be listed in indicators.csv")  # noqa: prose (operator message)
+check_indicator = listed_in("indicators", "unknown indicator {v!r}; it must be listed in indicators.csv")  # not prose: operator message
 
 
 def check_clause(v: str, info: ValidationInfo) -> str:
@@ -187,15 +187,15 @@ def check_measure_unit(measure: str, value: float, unit: str, indicator: dict | 
     """
     if measure == "level":
         if value < 0:
-            problems.append(("value", "a level cannot be negative"))  # noqa: prose (operator message)
+            problems.append(("value", "a level cannot be negative"))  # not prose: operator message
         if indicator and unit in units and indicator["unit"] in units:
             if units[unit]["base_unit"] != units[indicator["unit"]]["base_unit"]:
                 problems.append(("unit", f"'{unit}' cannot express {indicator['indicator']}, "
-                                 f"which is measured in '{indicator['unit']}'"))  # noqa: prose (operator message)
+                                 f"which is measured in '{indicator['unit']}'"))  # not prose: operator message
     elif unit != "pct":
-        problems.append(("unit", f"a {measure} figure is in 'pct'"))  # noqa: prose (operator message)
+        problems.append(("unit", f"a {measure} figure is in 'pct'"))  # not prose: operator message
     if measure in ("share_of_plan_pct", "pct_of_prior_year") and value < 0:
-        problems.append(("value", "a share cannot be negative"))  # noqa: prose (operator message)
+        problems.append(("value", "a share cannot be negative"))  # not prose: operator message
 
 
 def figure_problems(row: Any, info: ValidationInfo) -> list[tuple[str, str]]:

@@ -37,7 +37,7 @@ from kg_metrics.text.catalog import catalog
 
 FONT = "DejaVu Sans"  # full Vietnamese coverage; bundled with matplotlib and in fonts-dejavu-core
 DPI = 150
-LEGEND_BELOW = "outside lower center"  # noqa: prose (a matplotlib legend location: below the axes)
+LEGEND_BELOW = "outside lower center"  # not prose: a matplotlib legend location: below the axes
 FIGSIZE = (7.2, 3.9)
 COLORS = {
     "h1": "#1f4e79",        # H1, observed

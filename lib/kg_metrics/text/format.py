@@ -67,7 +67,7 @@ def parse_number(text: str, convention: str = "vi") -> Decimal:
     if not isinstance(text, str):
         raise NumberParseError(f"{text!r} is not text")
     s = text.strip()
-    conv_name = {"vi": "Vietnamese notation ('.' groups thousands, ',' marks decimals)",  # noqa: prose (operator message)
+    conv_name = {"vi": "Vietnamese notation ('.' groups thousands, ',' marks decimals)",  # not prose: operator message
                  "en": "English notation (',' groups thousands, '.' marks decimals)"}.get(convention)
     if conv_name is None:
         raise ValueError(f"unknown decimal convention {convention!r}")
