@@ -1,9 +1,13 @@
 """Observed figures (actuals, estimates, plans) with their sources, and the figures derived from them."""
 from __future__ import annotations
 
+import re
+import weakref
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
@@ -19,10 +23,20 @@ from kg_metrics.data.validation import (NonEmpty, check_indicator, check_unit, f
 #: checks use unless told otherwise) and the GRDP components (indicators.csv's ``grdp_component``).
 PROVINCE_ATTR = "province"
 COMPONENTS_ATTR = "grdp_components"
+#: Key of ``DataFrame.attrs`` where :func:`as_of_view` records the date a frame is the view of.
+AS_OF_ATTR = "as_of"
+#: What identifies a figure; its vintages (``published``) are rows with the same key.
+KEY = ["indicator", "measure", "period", "area"]
 QUALIFIERS = ("", ">", "<", "≈")
 STATUSES = ("estimate", "official", "plan")
 METHODS = {"prior_level": 2, "next_level": 2, "prior_from_ratio": 2, "difference": 2, "residual": None}
-COLUMNS = ["indicator", "measure", "period", "area", "qualifier", "value", "unit", "status", "source_url", "note"]
+COLUMNS = ["indicator", "measure", "period", "area", "qualifier", "value", "unit", "status", "source_url", "published",
+           "note"]
+
+
+def today() -> date:
+    """Today's date: no figure can be published after it (a function, so tests can move the clock)."""
+    return date.today()
 
 
 class ObservationRow(BaseModel):
@@ -35,6 +49,7 @@ class ObservationRow(BaseModel):
     unit: str
     status: str
     source_url: str = Field(pattern=r"^https?://\S+$")
+    published: str
     note: str
 
     _v_indicator = field_validator("indicator")(check_indicator)
@@ -52,9 +67,27 @@ class ObservationRow(BaseModel):
         parse_period(v)  # ValueError: not a period
         return v
 
+    @field_validator("published")
+    @classmethod
+    def _published(cls, v: str) -> str:
+        try:
+            d = date.fromisoformat(v) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", v) else None
+        except ValueError:
+            d = None
+        if d is None:
+            raise ValueError("must be the date the figure was first published, as YYYY-MM-DD")  # not prose: operator message
+        if d > today():
+            raise ValueError(f"{v} is in the future: a figure cannot be published after today ({today()})")  # not prose: operator message
+        return v
+
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo) -> "ObservationRow":
         problems = figure_problems(self, info)
+        end = parse_period(self.period).end.isoformat()
+        if self.status == "official" and self.published < end:
+            problems.append(("published", f"{self.published} is before the period ends ({end}): an official figure "  # not prose: operator message
+                                          "is an outturn, published after its period; a figure published earlier "  # not prose: operator message
+                                          "is an 'estimate'"))  # not prose: operator message
         if problems:
             raise MultiFieldError(problems)
         return self
@@ -112,9 +145,14 @@ def load_observations(reg: Registry | None = None, data_dir: Path | str | None =
     With ``sectors``, only those sectors' files are read and only derivations whose
     output belongs to them are computed: a sector briefing depends on its own data alone.
 
+    Every vintage is kept: a figure published twice (a first estimate, a revision) is two rows with
+    different ``published`` dates. Pick what was known on a date with :func:`as_of_view` or
+    :func:`lookup`'s ``as_of``.
+
     Columns: indicator, measure, period, area, qualifier, value (indicator's unit,
     or percent), value_published, unit_published, status (estimate / official / plan /
-    derived), source_url, note, file, derivation. ``attrs`` records the registry's province and GRDP
+    derived), source_url, published (ISO date), note, file, row, derivation (its formula), inputs (a derived
+    figure's inputs, each ``indicator/measure/period@published``). ``attrs`` records the registry's province and GRDP
     components (:func:`record_registry`).
     """
     reg = reg or load_registry(data_dir)
@@ -152,24 +190,39 @@ def load_observations(reg: Registry | None = None, data_dir: Path | str | None =
                    for v, u, i, m in zip(df["value"], df["unit"], df["indicator"], df["measure"])]
     df["unit"] = [indicators[i]["unit"] if m == "level" else "pct" for i, m in zip(df["indicator"], df["measure"])]
     df["derivation"] = ""
+    df["inputs"] = ""
     return derive(df, reg, sectors).reset_index(drop=True)
 
 
 def _duplicates(rows: list[tuple[int, int, dict]]) -> list[DataProblem]:
+    """The same figure (indicator/measure/period/area) twice with the same publication date.
+
+    Two rows of one figure with different dates are its vintages (a first estimate and a revision); the
+    same figure on the same day twice is ambiguous. A plan and an outturn of the same period are different
+    figures (``status`` plan)."""
     seen: dict[tuple, str] = {}
     problems = []
     for row_no, line, row in rows:
-        k = (row["indicator"], row["measure"], row["period"], row["area"])
+        k = (row["indicator"], row["measure"], row["period"], row["area"], row.get("published", ""),
+             row.get("status") == "plan")
         if k in seen:
-            problems.append(DataProblem(row["_file"], f"duplicate observation {'/'.join(k)} (first at {seen[k]})",
-                                        row=row_no, field="indicator", line=line))
+            problems.append(DataProblem(row["_file"], f"duplicate observation {'/'.join(k[:4])} published {k[4]} "
+                                        f"(first at {seen[k]})", row=row_no, field="indicator", line=line))
         else:
             seen[k] = f"{row['_file']} row {row_no}"
     return problems
 
 
-def derive(df: pd.DataFrame, reg: Registry, sectors: list[str] | None = None) -> pd.DataFrame:
-    """Append the derived figures declared in ``derivations.yml``, computed from the sourced ones.
+def derive(df: pd.DataFrame, reg: Registry, sectors: list[str] | None = None, strict: bool = True) -> pd.DataFrame:
+    """Append the derived figures declared in ``derivations.yml``, computed from the sourced ones, vintage by vintage.
+
+    A derived figure is published when its last input is: for each date on which one of its inputs got a
+    new vintage, it is computed from every input's latest vintage by then, and dated that day
+    (``published`` = the latest of its inputs'). So a view as of any date (:func:`as_of_view`) sees the
+    derived figure exactly as it could have been computed that day, or not at all when an input was not
+    yet published. An input that has no vintage at all is an error (a typo, or a figure never sourced),
+    unless ``strict`` is False: then ``df`` is a view as of a date (a scenario's), where the derivation is
+    left out.
 
     With ``sectors``, derivations of other sectors' indicators are left out. Derivations are of the
     province's figures (``reg.province``); the result records the registry's facts as :func:`load_observations` does.
@@ -180,7 +233,11 @@ def derive(df: pd.DataFrame, reg: Registry, sectors: list[str] | None = None) ->
     if not isinstance(raw, dict) or not isinstance(raw.get("derivations"), list):
         raise DataError([DataProblem(shown, "must have a 'derivations' list")])
     problems, new = [], []
-    index = {(r.indicator, r.measure, r.period): r for r in df[df["area"] == reg.province].itertuples()}
+    figures = df[(df["area"] == reg.province) & (df["status"] != "plan")]
+    index: dict[tuple, list[dict]] = {}
+    for r in figures.sort_values("published", kind="stable").to_dict("records"):
+        index.setdefault((r["indicator"], r["measure"], r["period"]), []).append(r)
+    declared: set[tuple] = set()
     for i, item in enumerate(raw["derivations"], start=1):
         try:
             d = Derivation.model_validate(item)
@@ -194,41 +251,63 @@ def derive(df: pd.DataFrame, reg: Registry, sectors: list[str] | None = None) ->
             continue
         if sectors is not None and reg.indicators.set_index("indicator").loc[key[0], "sector"] not in sectors:
             continue
-        if key in index:
-            what = ("derived twice in this file" if index[key].status == "derived"  # not prose: operator message
-                    else "also in the sourced observations: a sourced figure must not be derived as well")  # not prose: operator message
-            problems.append(DataProblem(shown, f"{d.output} is {what}", row=i, field="output"))
+        if key in declared:
+            problems.append(DataProblem(shown, f"{d.output} is derived twice in this file", row=i, field="output"))
             continue
-        inputs = []
+        declared.add(key)
+        vintages = []
         for ref in d.inputs:
             k = tuple(ref.split("/"))
             if k not in index:
-                problems.append(DataProblem(shown, f"input {ref} is not an observation", row=i, field="inputs"))
+                if strict:
+                    problems.append(DataProblem(shown, f"input {ref} is not an observation", row=i, field="inputs"))
                 break
-            inputs.append(index[k])
+            vintages.append(index[k])
         else:
-            if d.method in ("difference", "residual") and len({r.unit for r in inputs}) > 1:
-                problems.append(DataProblem(shown, "inputs are in different units ("
-                                            + ", ".join(f"{r.indicator}: {r.unit}" for r in inputs) + ")",
-                                            row=i, field="inputs"))
+            rows, problem = _derived_vintages(d, key, vintages, reg.province, shown, i)
+            if problem is not None:
+                problems.append(problem)
                 continue
-            value = _apply(d.method, [r.value for r in inputs])
-            if key[1] == "level" and value < 0:
-                problems.append(DataProblem(shown, f"the derived level is negative ({value:.12g})", row=i,
-                                            field="output"))
-                continue
-            names = [f"{r.indicator} {r.measure.replace('_', ' ')} {r.period}" for r in inputs]
-            formula = _FORMULA[d.method].format(*names, rest=" + ".join(names[1:]))
-            row = dict(indicator=key[0], measure=key[1], period=key[2], area=reg.province, qualifier="≈",
-                       value=value, unit=inputs[0].unit, status="derived",
-                       source_url=" ; ".join(dict.fromkeys(r.source_url for r in inputs if r.source_url)),
-                       note=d.why, file=shown, row=i, value_published=float("nan"), unit_published="",
-                       derivation=formula)
-            new.append(row)
-            index[key] = next(pd.DataFrame([row]).itertuples())
+            new.extend(rows)
+            index.setdefault(key, []).extend(rows)
+            index[key].sort(key=lambda r: r["published"])
     if problems:
         raise DataError(problems)
-    return record_registry(pd.concat([df, pd.DataFrame(new)], ignore_index=True), reg)
+    return record_registry(pd.concat([df, pd.DataFrame(new, columns=df.columns)], ignore_index=True), reg)
+
+
+def _derived_vintages(d: Derivation, key: tuple, vintages: list[list[dict]], province: str, shown: str, i: int
+                      ) -> tuple[list[dict], DataProblem | None]:
+    """The derived figure once per date on which an input changed (see :func:`derive`), or the problem."""
+    rows: list[dict] = []
+    dates = sorted({r["published"] for vs in vintages for r in vs})
+    seen: set[tuple] = set()
+    for day in dates:
+        inputs = [next((r for r in reversed(vs) if r["published"] <= day), None) for vs in vintages]
+        if any(r is None for r in inputs):
+            continue
+        ids = tuple(id(r) for r in inputs)
+        if ids in seen:
+            continue
+        seen.add(ids)
+        if d.method in ("difference", "residual") and len({r["unit"] for r in inputs}) > 1:
+            return [], DataProblem(shown, "inputs are in different units ("
+                                   + ", ".join(f"{r['indicator']}: {r['unit']}" for r in inputs) + ")",
+                                   row=i, field="inputs")
+        value = _apply(d.method, [r["value"] for r in inputs])
+        if key[1] == "level" and value < 0:
+            return [], DataProblem(shown, f"the derived level is negative ({value:.12g})", row=i, field="output")
+        names = [f"{r['indicator']} {r['measure'].replace('_', ' ')} {r['period']}" for r in inputs]
+        formula = _FORMULA[d.method].format(*names, rest=" + ".join(names[1:]))
+        rows.append(dict(indicator=key[0], measure=key[1], period=key[2], area=province, qualifier="≈",
+                         value=value, unit=inputs[0]["unit"], status="derived",
+                         source_url=" ; ".join(dict.fromkeys(r["source_url"] for r in inputs if r["source_url"])),
+                         published=max(r["published"] for r in inputs),
+                         note=d.why, file=shown, row=i, value_published=float("nan"), unit_published="",
+                         derivation=formula,
+                         inputs=" ; ".join(f"{r['indicator']}/{r['measure']}/{r['period']}@{r['published']}"
+                                           for r in inputs)))
+    return rows, None
 
 
 def record_registry(obs: pd.DataFrame, reg: Registry) -> pd.DataFrame:
@@ -261,12 +340,14 @@ def grdp_components_of(obs: pd.DataFrame) -> tuple[str, ...]:
     return tuple(_recorded(obs, COMPONENTS_ATTR, "GRDP components"))
 
 
-def check_observations(obs: pd.DataFrame, area: str | None = None) -> list[str]:
+def check_observations(obs: pd.DataFrame, area: str | None = None, as_of: str | None = None) -> list[str]:
     """Sanity checks after loading: H1 ≤ FY for additive levels of the same year. Returns warnings.
 
-    ``area``: whose figures to check (default: the province, :func:`province_of`).
+    ``area``: whose figures to check (default: the province, :func:`province_of`); ``as_of``: the figures as
+    known on that date (default: the date ``obs`` is a view of, else the latest vintage of everything).
     """
     warnings = []
+    obs = as_of_view(obs, as_of or obs.attrs.get(AS_OF_ATTR))
     lv = obs[(obs["measure"] == "level") & (obs["area"] == (area or province_of(obs)))]
     for ind, grp in lv.groupby("indicator"):
         by = grp.set_index("period")["value"]
@@ -276,17 +357,76 @@ def check_observations(obs: pd.DataFrame, area: str | None = None) -> list[str]:
     return warnings
 
 
+def as_of_view(obs: pd.DataFrame, as_of: str | None = None) -> pd.DataFrame:
+    """What was known on ``as_of``: for each figure, its latest vintage published on or before that date.
+
+    Plans (``status`` plan) are left out: they are not figures of what happened (:func:`plans_view`).
+    On a tie of dates a sourced figure wins over a derived one. ``as_of`` None: the latest of everything.
+    The view records its date in ``attrs['as_of']``; a view asked again for the same date is returned as is.
+    """
+    day = as_of or "9999-12-31"
+    if obs.attrs.get(AS_OF_ATTR) == day:
+        return obs
+    sel = obs[(obs["status"] != "plan") & (obs["published"] <= day)]
+    order = sel.assign(_derived=sel["status"] == "derived").sort_values(["published", "_derived"],
+                                                                         ascending=[True, False], kind="stable")
+    view = sel.loc[order.drop_duplicates(KEY, keep="last").index.sort_values()]
+    view.attrs = {**obs.attrs, AS_OF_ATTR: day}
+    return view
+
+
+def plans_view(obs: pd.DataFrame, as_of: str | None = None) -> pd.DataFrame:
+    """The annual plans known on ``as_of`` (latest vintage of each), like :func:`as_of_view` for figures."""
+    day = as_of or "9999-12-31"
+    sel = obs[(obs["status"] == "plan") & (obs["published"] <= day)].sort_values("published", kind="stable")
+    view = sel.loc[sel.drop_duplicates(KEY, keep="last").index.sort_values()]
+    view.attrs = {**obs.attrs, AS_OF_ATTR: day}
+    return view
+
+
+#: Per-frame indexes for :func:`lookup`: id(frame) → (fingerprint, {key: [rows, oldest vintage first]}).
+#: A frame is looked up in many times (every target, every section); scanning it each time dominated the
+#: assessment's run time. Entries go when the frame is garbage-collected (weakref.finalize).
+_INDEXES: dict[int, tuple[tuple, dict[tuple, list[pd.Series]]]] = {}
+
+
+def _fingerprint(obs: pd.DataFrame) -> tuple:
+    """Cheap evidence that a frame was not changed since it was indexed (its length, index ends and the sum of
+    its values): a frame changed in place gets a new index."""
+    values = obs["value"].to_numpy()
+    total = float(np.nansum(values.astype(float))) if len(values) else 0.0
+    return len(obs), (obs.index[0], obs.index[-1]) if len(obs) else (), total
+
+
+def _index(obs: pd.DataFrame) -> dict[tuple, list[pd.Series]]:
+    fp = _fingerprint(obs)
+    hit = _INDEXES.get(id(obs))
+    if hit is not None and hit[0] == fp:
+        return hit[1]
+    figures = obs[obs["status"] != "plan"]
+    order = figures.assign(_derived=figures["status"] == "derived").sort_values(
+        ["published", "_derived"], ascending=[True, False], kind="stable").drop(columns="_derived")
+    index: dict[tuple, list[pd.Series]] = {}
+    for (_, row), key in zip(order.iterrows(), zip(order["indicator"], order["measure"], order["period"],
+                                                   order["area"])):
+        index.setdefault(key, []).append(row)
+    if id(obs) not in _INDEXES:
+        weakref.finalize(obs, _INDEXES.pop, id(obs), None)
+    _INDEXES[id(obs)] = (fp, index)
+    return index
+
+
 def lookup(obs: pd.DataFrame, indicator: str, period: str, measure: str = "level",
            area: str | None = None, as_of: str | None = None) -> pd.Series | None:
-    """The one observation for indicator/measure/period, or None when it is missing.
+    """The figure for indicator/measure/period as known on ``as_of`` (ISO date), or None when it is missing.
 
-    ``area``: default the province (:func:`province_of`). With ``as_of`` (ISO date), a figure for a
-    period ending after that date counts as missing.
+    Its latest vintage published on or before ``as_of`` (any date when None); a sourced figure wins a tie
+    with a derived one. Plans are not figures: never returned. ``area``: default the province
+    (:func:`province_of`).
     """
-    hit = obs[(obs["indicator"] == indicator) & (obs["measure"] == measure) & (obs["period"] == period)
-              & (obs["area"] == (area or province_of(obs)))]
-    if hit.empty:
+    rows = _index(obs).get((indicator, measure, period, area or province_of(obs)))
+    if not rows:
         return None
-    if as_of is not None and parse_period(period).end.isoformat() > as_of:
-        return None
-    return hit.iloc[0]
+    if as_of is None:
+        return rows[-1]
+    return next((r for r in reversed(rows) if r["published"] <= as_of), None)
