@@ -67,11 +67,13 @@ def cmd_check(args) -> int:
     n_derived = int((obs["status"] == "derived").sum())
     print(t("cli.check.data_ok", lang, targets=len(reg.targets), sourced=len(obs) - n_derived, derived=n_derived,
             resolution=reg.catalog.resolution))
-    for w in check_observations(obs):
+    for w in check_observations(obs, as_of=args.as_of):
         print(t("cli.check.warning", lang, warning=w))
-    req = grdp_requirement(reg, obs, as_of=args.as_of)
+    req = grdp_requirement(reg, obs, as_of=args.as_of, lang=lang)
     if req["required_h2_growth_pct"] is None:
-        print(t("cli.check.required_none", lang))
+        res = req["resolution_h2_growth_pct"]
+        print("\n" + t("cli.check.required_none", lang, as_of=args.as_of, missing="; ".join(req["missing"]),
+                       resolution="—" if res is None else format_pct(res, lang)))
     else:
         w1 = format_number(req["h1_weight"], lang, 4)
         base = req["base_fy"]
@@ -162,6 +164,20 @@ def cmd_verify(args) -> int:
     return EXIT_OK
 
 
+def cmd_coverage(args) -> int:
+    from kg_metrics.data.coverage import coverage_markdown, readme_block, replace_block  # lazy: pandas
+    from kg_metrics.data.registry import load_registry  # lazy: pandas
+
+    reg = load_registry(args.data_dir)
+    block = coverage_markdown(reg)
+    readme = reg.data_dir / "README.md"
+    if not args.write:
+        print(block)
+        return EXIT_OK if readme_block(readme.read_text(encoding="utf-8")) == block else EXIT_VERIFY_FAILED
+    write_atomic(readme, replace_block(readme.read_text(encoding="utf-8"), block))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kg-metrics", description=__doc__)
     p.add_argument("--data-dir", default=None, help="data directory (default: this clone's data/)")
@@ -177,6 +193,10 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("resolution", help="the resolution as a UTF-8 text file")
     e.add_argument("-o", "--output", help="write the draft CSV here (default: standard output)")
     e.set_defaults(func=cmd_extract)
+    cv = sub.add_parser("coverage", help="print the data's coverage table (indicator × year × H1/FY/plan); exit 4 "
+                        "when data/README.md's copy differs; --write updates it")
+    cv.add_argument("--write", action="store_true", help="write the table into the data directory's README.md")
+    cv.set_defaults(func=cmd_coverage)
     v = sub.add_parser("verify", help="check that published outputs are unaltered and not stale")
     v.add_argument("--out", default=None, help="output directory (default: this clone's outputs/)")
     v.add_argument("--lang", choices=LANGS, default="vi", help="language of the report (default vi)")

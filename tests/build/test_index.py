@@ -48,10 +48,10 @@ def test_every_briefing_is_listed_with_its_files_per_language(release, registry,
 
 @pytest.mark.parametrize("lang, texts", [
     ("vi", ["Bản tin phân tích Nghị quyết HĐND tỉnh Kiên Giang, 18/7/2024", "Nghị quyết số 21/NQ-HĐND",
-            "<dt>Số liệu đến ngày</dt><dd>10 tháng 7, 2024</dd>", "<dt>Đánh giá tại ngày</dt><dd>18 tháng 7, 2024</dd>",
+            "<dt>Bộ dữ liệu thu thập đến</dt><dd>10 tháng 7, 2024</dd>", "<dt>Đánh giá tại ngày</dt><dd>18 tháng 7, 2024</dd>",
             "<dt>Phiên bản mã</dt><dd><code>abc123</code></dd>", "kg_metrics 0.1.0 · pandas 2.2"]),
     ("en", ["Briefings on Kiên Giang&#39;s People&#39;s Council resolution of 18 July 2024", "Resolution No. 21",
-            "<dt>Data up to</dt><dd>10 July 2024</dd>", "<dt>Assessed as of</dt><dd>18 July 2024</dd>",
+            "<dt>Data set collected up to</dt><dd>10 July 2024</dd>", "<dt>Assessed as of</dt><dd>18 July 2024</dd>",
             "<th>Status</th>", "Backtest against the 2024 outturn"]),
 ])
 def test_the_page_is_in_the_language_of_the_build(release, registry, observations, lang, texts):

@@ -81,7 +81,8 @@ CASES = {
     "duplicate id": (lambda d: edit_rows(d / "targets.csv", lambda h, rs: (h, rs + [rs[0]])),
                      "data/targets.csv, row 24 (line 25), field 'target_id': duplicate target_id"),
     "non-numeric value": (lambda d: _obs_set(d, "economy.csv", "grdp", "H1-2024", "growth_yoy_pct", "6,8x"),
-                          "data/observations/economy.csv, row 1 (line 2), field 'value'"),
+                          # grdp growth H1-2024 is data row 50 of economy.csv (line 51: the header is line 1)
+                          "data/observations/economy.csv, row 50 (line 51), field 'value'"),
     "English decimal in a target": (lambda d: set_field(d / "targets.csv", ("target_id", "rice_h2_2024"), "value", "2.035"),
                                     "data/targets.csv, row 3 (line 4), field 'value': 2035 is not among the numbers"),
     "English notation in an observation": (

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 from kg_metrics.errors import DataError, DataProblem
 from kg_metrics.paths import default_data_dir
 from kg_metrics.data.lexicon import COMPARATORS, LexiconFile, lexicon_yaml, validate_lexicon
-from kg_metrics.data.periods import parse_period
+from kg_metrics.data.periods import parse_period, period_label
 from kg_metrics.data.resolution import Resolution, load_resolution, numbers_in
 from kg_metrics.data.tables import MultiFieldError, collect_row_problems, read_csv
 from kg_metrics.data.validation import (NonEmpty, check_clause, check_indicator, check_unit, context, figure_problems,
@@ -48,10 +48,12 @@ class Catalog(BaseModel):
     task_paragraphs: str
     observations: str
     derivations: str
+    searched: str
     lexicon: str
     overview_sector: str
     province: str
     areas: list[str] = Field(min_length=1)
+    level_series_from: dict[str, int] = Field(default_factory=dict)
 
     _v_slug = field_validator("overview_sector", "province")(lambda v: slug(v))
 
@@ -126,6 +128,8 @@ class IndicatorRow(BaseModel):
     name_en: NonEmpty
     short_name_vi: NonEmpty
     short_name_en: NonEmpty
+    figure_vi: NonEmpty
+    figure_en: NonEmpty
     unit: str
     additive: bool
     grdp_component: int | None = Field(default=None, ge=1)
@@ -142,6 +146,14 @@ class IndicatorRow(BaseModel):
         if v in ("", None):
             return None  # not a component of GRDP
         raise ValueError("must be empty or the component's position (1, 2, …) in the GRDP breakdown")
+
+    @field_validator("figure_vi", "figure_en")
+    @classmethod
+    def _figure(cls, v: str) -> str:
+        if v.count("{period}") != 1 or v.replace("{period}", "").count("{") or v.count("}") != 1:
+            raise ValueError("must name the figure with '{period}' once and no other field, e.g. "  # not prose: operator message
+                             "'rice output for {period}'")
+        return v
 
     @model_validator(mode="after")
     def _component_adds_up(self) -> "IndicatorRow":
@@ -303,6 +315,24 @@ class Registry:
     def indicator_name(self, indicator: str, lang: str = "vi") -> str:
         return self.indicators.set_index("indicator").loc[indicator, f"name_{lang}"]
 
+    def comparator_wording(self, target_id: str) -> str:
+        """The resolution's wording of a target's comparator (targets.csv ``comparator_text``: 'đạt', 'trên'),
+        '' for an unknown target."""
+        hit = self.targets.loc[self.targets["target_id"] == target_id, "comparator_text"]
+        return str(hit.iloc[0]) if len(hit) else ""
+
+    def figure(self, indicator: str, period: str, lang: str = "vi") -> str:
+        """One figure of the indicator, in words that fit it (indicators.csv's ``figure_vi``/``figure_en``).
+
+        Examples
+        --------
+        >>> reg = load_registry()
+        >>> reg.figure("ntm_communes", "H1-2024")
+        'số xã được công nhận đạt chuẩn nông thôn mới trong 6 tháng đầu năm 2024'
+        """
+        return self.indicators.set_index("indicator").loc[indicator, f"figure_{lang}"].format(
+            period=period_label(period, lang))
+
     def short_name(self, indicator: str, lang: str = "vi") -> str:
         """The indicator's short display name (indicators.csv's ``short_name_vi``/``short_name_en``).
 
@@ -380,6 +410,10 @@ def load_registry(data_dir: Path | str | None = None) -> Registry:
     indicators = load("indicators", IndicatorRow, "indicator")
     ctx["indicators"] = {i.indicator: i.model_dump() for i in indicators}
     problems.extend(_check_components(indicators, positions["indicators"], shown_path(files["indicators"], data_dir)))
+    problems.extend(DataProblem(shown_path(data_dir / "catalog.yml", data_dir),
+                                f"level_series_from names {name!r}, which is not in {catalog.indicators}",
+                                field="level_series_from")
+                    for name in catalog.level_series_from if name not in ctx["indicators"])
     try:
         lexicon = validate_lexicon(lexicon_raw, lexicon_shown, ctx["indicators"], ctx["units"])
         ctx["comparators"] = lexicon.comparators
