@@ -1,6 +1,7 @@
 """Scenarios: the schema and its errors, the shipped files and their sources, outcomes by hand, round trips, briefings."""
 from __future__ import annotations
 
+import csv
 import math
 import shutil
 from pathlib import Path
@@ -10,7 +11,8 @@ import pytest
 
 from kg_metrics.analysis.assessment import assess_targets, grdp_requirement, sector_contributions
 from kg_metrics.errors import DataError, ParameterError
-from kg_metrics.data.observations import load_observations, lookup
+from kg_metrics.data.observations import KEY, as_of_view, load_observations, lookup
+from kg_metrics.data.registry import load_registry
 from kg_metrics.data.params import validate_parameters
 from kg_metrics.report.briefing import Briefing
 from kg_metrics.analysis.scenarios import apply_scenario, scenario_outcome
@@ -20,10 +22,39 @@ from kg_metrics.report.explorer import Explorer
 
 FIXTURES = Path(__file__).resolve().parents[1] / "data" / "scenarios"
 
-# H1 2023 value added (bn VND, 2010 prices), the weights of both halves; product taxes = the residual.
+JULY = "2024-07-18"  # the resolution's date: what was published by then
+# H1 2023 value added (bn VND, 2010 prices), the weights of both halves. Agriculture and industry are in
+# economy.csv; services (found only on an undated page) and product taxes (the residual) are synthetic rows
+# of the `synthetic` data below, as are the components' H1 2024 paces (not published by 18/7/2024).
 H1_2023 = {"va_agri": 13897.96, "va_industry": 7151.09, "va_services": 12862.0, "va_taxes": 35872 - 13897.96 - 7151.09 - 12862}
-W1 = 35872 / (78259.75 / 1.075)  # GRDP H1 2023 / GRDP 2023 (derived)
 H1_PACE = {"va_agri": 2.46, "va_industry": 10.35, "va_services": 9.8, "va_taxes": 5.71}
+# w₁ as of 18/7/2024: the 2023 GRDP level was not published, so the w₁ the resolution implies:
+# (g − g₂) / (g₁ − g₂) = (6,7 − 6,56) / (6,84 − 6,56) = 0,5
+W1_RESOLUTION = (6.7 - 6.56) / (6.84 - 6.56)
+# w₁ from the data once the 2023 level is derived from the 2024 outturn (6/12/2024): 35.872 / (78.259 / 1,075)
+W1_DATA = 35872 / (78259 / 1.075)
+W1 = W1_RESOLUTION
+
+SYNTHETIC = "https://example.test/synthetic"
+#: (file, indicator, measure, period, value, unit, published): the inputs of the GRDP and indicator outcomes
+#: that were not published by 18/7/2024, appended to a copy of the data (all estimates of the province).
+SYNTHETIC_ROWS = [
+    ("economy", "va_services", "level", "H1-2023", "12.862", "bn_vnd", "2023-07-04"),
+    ("economy", "va_taxes", "level", "H1-2023", "1.960,95", "bn_vnd", "2023-07-04"),
+    ("economy", "va_agri", "growth_yoy_pct", "H1-2024", "2,46", "pct", "2024-07-10"),
+    ("economy", "va_industry", "growth_yoy_pct", "H1-2024", "10,35", "pct", "2024-07-10"),
+    ("economy", "va_services", "growth_yoy_pct", "H1-2024", "9,8", "pct", "2024-07-10"),
+    ("economy", "va_taxes", "growth_yoy_pct", "H1-2024", "5,71", "pct", "2024-07-10"),
+    ("agriculture", "rice", "level", "H1-2024", "2,57", "mt", "2024-07-10"),
+    ("tourism", "tourists", "level", "H1-2024", "5,472384", "m_arrivals", "2024-07-15"),
+    ("tourism", "intl_tourists", "level", "H1-2024", "508.645", "arrivals", "2024-07-15"),
+    ("industry_trade", "ipv", "growth_yoy_pct", "H1-2024", "11,95", "pct", "2024-07-10"),
+]
+# by hand from tourism.csv / agriculture.csv / industry_trade.csv (latest vintage by 18/7/2024, plans left out)
+TOURISTS_H2_2023 = 8.5 - 5.0          # '>8,5' M − '≈5' M
+RICE_H2_2023 = 4.55 - 2.5             # 4,55 − '>2,5' Mt
+IPV_H2_2023 = 49496.26 - 22197        # 49.496,26 − '>22.197' bn VND
+INTL_H2_2023 = 573000 - 354992        # '>573.000' − 354.992
 
 
 def by_hand(h2: dict[str, float], g1: float = 6.84, w1: float = W1) -> tuple[float, float]:
@@ -35,6 +66,26 @@ def by_hand(h2: dict[str, float], g1: float = 6.84, w1: float = W1) -> tuple[flo
 @pytest.fixture(scope="module")
 def shipped(registry):
     return {n: load_scenario(n, reg=registry) for n in scenario_names()}
+
+
+@pytest.fixture(scope="module")
+def july(observations):
+    """The shipped observations as known on 18/7/2024 (one vintage per figure, no plans)."""
+    return as_of_view(observations, JULY)
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory, data_dir):
+    """(registry, observations, the observations as of 18/7/2024) of a data copy with SYNTHETIC_ROWS appended."""
+    dest = tmp_path_factory.mktemp("scenario") / "data"
+    shutil.copytree(data_dir, dest)
+    for file, ind, measure, period, value, unit, published in SYNTHETIC_ROWS:
+        with open(dest / "observations" / f"{file}.csv", "a", encoding="utf-8", newline="") as fh:
+            csv.writer(fh).writerow([ind, measure, period, "kien_giang", "", value, unit, "estimate", SYNTHETIC,
+                                     published, "synthetic (test)"])
+    reg = load_registry(dest)
+    obs = load_observations(reg)
+    return reg, obs, as_of_view(obs, JULY)
 
 
 # --------------------------------------------------------------------------- files and names
@@ -79,34 +130,70 @@ def _assumptions(s: Scenario):
             yield k, a, a.h2_growth_pct
 
 
-def test_every_shipped_value_comes_from_the_observations(shipped, observations):
-    """A URL source: some observation from that page has this very value. 'derived from': the rows exist."""
+def test_every_derived_shipped_value_names_observations(shipped, observations):
+    """'derived from': the rows exist, in the file named. Every assumption has a one-line justification."""
     for s in shipped.values():
         for key, a, value in _assumptions(s):
             assert "\n" not in a.justification and a.justification
             if a.source.startswith("http"):
+                continue
+            assert a.source.startswith("derived from observations/"), a.source
+            file, _, refs = a.source.removeprefix("derived from ").partition(": ")
+            for ref in refs.split(", "):
+                ind, measure, period = ref.split("/")
+                hit = observations[(observations["indicator"] == ind) & (observations["measure"] == measure)
+                                   & (observations["period"] == period) & (observations["status"] != "plan")]
+                # one figure; its vintages (a first estimate, a revision) are rows with different dates
+                assert len(hit) >= 1 and hit["published"].is_unique, ref
+                assert set(hit["file"]) <= {f"data/{file}", "data/derivations.yml"}, (ref, set(hit["file"]))
+
+
+def _stale(shipped, observations) -> list[tuple[str, str, str]]:
+    out = []
+    for s in shipped.values():
+        for key, a, value in _assumptions(s):
+            if a.source.startswith("http"):
                 rows = observations[observations["source_url"] == a.source]
-                assert not rows.empty, (s.name, key, a.source)
-                assert any(math.isclose(v, value, abs_tol=1e-9) for v in rows["value"]), (s.name, key, value)
-            else:
-                assert a.source.startswith("derived from observations/"), a.source
-                file, _, refs = a.source.removeprefix("derived from ").partition(": ")
-                for ref in refs.split(", "):
-                    ind, measure, period = ref.split("/")
-                    hit = observations[(observations["indicator"] == ind) & (observations["measure"] == measure)
-                                       & (observations["period"] == period)]
-                    assert len(hit) == 1, ref
-                    assert hit["file"].iloc[0] in (f"data/{file}", "data/derivations.yml"), (ref, hit["file"].iloc[0])
+                if rows.empty:
+                    out.append((s.name, key, "source not in the observations"))
+                elif not any(math.isclose(v, value, abs_tol=1e-9) for v in rows["value"]):
+                    out.append((s.name, key, "value not on that page"))
+    return out
 
 
-def test_low_tourists_is_the_derived_h2_2023_pace(shipped):
-    h2_2023 = 8.5 - 4.95
-    h2_2022 = 7.56 - 4.95 / 1.42
+def test_every_shipped_value_comes_from_the_observations(shipped, observations):
+    """A URL source: some observation from that page has this very value."""
+    assert _stale(shipped, observations) == []
+
+
+def _latest(rows, indicator, measure, period, as_of=JULY):
+    hits = [r for r in rows if (r["indicator"], r["measure"], r["period"], r["area"]) == (indicator, measure, period,
+                                                                                          "kien_giang")
+            and r["status"] != "plan" and r["published"] <= as_of]
+    r = max(hits, key=lambda r: r["published"])
+    scale = {"arrivals": 1e-6}.get(r["unit"], 1.0) if measure == "level" else 1.0
+    return float(r["value"].replace(".", "").replace(",", ".")) * scale
+
+
+def test_low_tourists_is_the_derived_h2_2023_pace(shipped, data_dir, csv_tools):
+    rows = csv_tools.read(data_dir / "observations" / "tourism.csv")[1]
+    h1_2023 = _latest(rows, "tourists", "level", "H1-2023")
+    h2_2023 = _latest(rows, "tourists", "level", "FY-2023") - h1_2023
+    h2_2022 = _latest(rows, "tourists", "level", "FY-2022") - h1_2023 / (
+        1 + _latest(rows, "tourists", "growth_yoy_pct", "H1-2023") / 100)
     assert shipped["low"].indicators["tourists"].h2_growth_pct == pytest.approx((h2_2023 / h2_2022 - 1) * 100, abs=0.005)
 
 
-def test_h1_revised_is_the_h1_2021_revision(shipped):
-    assert shipped["h1_revised"].h1_revisions["grdp"].growth_yoy_pct == pytest.approx(6.84 - (4.52 - 3.54))
+def test_h1_revised_is_the_h1_2021_revision(shipped, data_dir, csv_tools):
+    """6,84 less the H1 2021 revision: first estimate 4,52 (30/6/2021), later 3,54 (9/7/2022)."""
+    rows = csv_tools.read(data_dir / "observations" / "economy.csv")[1]
+    h1_2021 = sorted((r["published"], r["value"]) for r in rows
+                     if (r["indicator"], r["measure"], r["period"]) == ("grdp", "growth_yoy_pct", "H1-2021"))
+    (_, first), (_, later) = h1_2021
+    g1 = _latest(rows, "grdp", "growth_yoy_pct", "H1-2024")
+    expected = g1 - (float(first.replace(",", ".")) - float(later.replace(",", ".")))
+    assert (g1, first, later) == (6.84, "4,52", "3,54")
+    assert shipped["h1_revised"].h1_revisions["grdp"].growth_yoy_pct == pytest.approx(expected)
 
 
 # --------------------------------------------------------------------------- errors
@@ -187,19 +274,52 @@ def test_baseline_briefing_reproduces_the_plain_one(registry, observations, ship
         for name in contents[notebook]:
             assert plain.section(name).text == base.section(name).text, name
         assert {k: p.p_met for k, p in plain.probabilities.items()} == {k: p.p_met for k, p in base.probabilities.items()}
-    req = grdp_requirement(registry, observations)
-    assert req["h1_weight"] == req["h1_weight_data"] and not req["h1_weight_overridden"]
+    # as of 18/7/2024 the 2023 GRDP level was not published: no w₁ from the data
+    assert grdp_requirement(registry, observations)["required_h2_growth_pct"] is None
+    # once it is (derived from the 2024 outturn, 6/12/2024), the baseline keeps the data's w₁
+    req = grdp_requirement(registry, observations, as_of="2024-12-31")
+    assert req["h1_weight"] == req["h1_weight_data"] == pytest.approx(W1_DATA) and not req["h1_weight_overridden"]
 
 
-def test_baseline_outcome_by_hand(registry, observations):
-    oc = scenario_outcome(registry, observations)
+def test_w1_from_the_resolution_when_the_base_levels_are_missing(registry, july):
+    """As of 18/7/2024 GRDP 2023 was not published: w₁ = (6,7 − 6,56) / (6,84 − 6,56) = 0,5, the resolution's."""
+    oc = scenario_outcome(registry, july)
+    assert lookup(july, "grdp", "FY-2023") is None and lookup(july, "grdp", "H1-2023")["value"] == 35872
+    assert oc.h1_weight_source == "resolution" and oc.h1_weight == oc.h1_weight_data == pytest.approx(0.5)
+    assert oc.h1_weight == pytest.approx(W1_RESOLUTION) and oc.grdp_h1_growth_pct == 6.84
+    # the components' H1 2024 paces were not published by then either: no GRDP outcome, and it says so
+    assert oc.grdp_annual_growth_pct is None and oc.grdp_h2_growth_pct is None
+    assert oc.target("grdp_growth_fy2024")["missing"] == "grdp"
+
+
+def test_w1_from_the_data_once_the_base_levels_are_published(registry, observations):
+    oc = scenario_outcome(registry, as_of_view(observations, "2024-12-31"), as_of="2024-12-31")
+    assert oc.h1_weight_source == "data" and oc.h1_weight == pytest.approx(W1_DATA, rel=1e-12)
+
+
+def test_w1_from_the_resolution_with_the_observations_as_loaded(registry, observations):
+    oc = scenario_outcome(registry, observations)  # as of 18/7/2024, from every vintage
+    assert oc.h1_weight_source == "resolution" and oc.h1_weight == pytest.approx(0.5)
+
+
+def test_scenario_outcome_ignores_plans_and_later_vintages(registry, observations, july):
+    t = scenario_outcome(registry, observations).targets.set_index("target_id")
+    # H2 2023 tourists = 8,5 − 5 M (the estimate), not 8,3 − 5 (the 2023 plan, listed first in tourism.csv)
+    assert t.loc["tourists_fy2024", "h2_base"] == pytest.approx(TOURISTS_H2_2023)
+    assert t.loc["ipv_fy2024", "h2_base"] == pytest.approx(IPV_H2_2023)  # not the 49.000 plan
+    assert scenario_outcome(registry, observations).summary() == scenario_outcome(registry, july).summary()
+
+
+def test_baseline_outcome_by_hand(synthetic):
+    reg, _, obs = synthetic
+    oc = scenario_outcome(reg, obs)
     annual, g2 = by_hand(H1_PACE)
-    assert oc.h1_weight == pytest.approx(W1, rel=1e-12) and oc.h1_weight_source == "data"
+    assert oc.h1_weight == pytest.approx(W1_RESOLUTION, rel=1e-12) and oc.h1_weight_source == "resolution"
     assert oc.grdp_h2_growth_pct == pytest.approx(g2, abs=1e-9)
     assert oc.grdp_annual_growth_pct == pytest.approx(annual, abs=1e-9)
     assert round(oc.grdp_annual_growth_pct, 2) == 6.84
     # H1 contributions are the briefing's own
-    h1 = sector_contributions(observations)
+    h1 = sector_contributions(obs)
     assert list(oc.components["h1_contribution_pp"]) == pytest.approx(list(h1["contribution_pp"]), abs=1e-12)
     # components' year contributions + the rounding row add up to the year
     total = oc.components["year_contribution_pp"].sum() + oc.h1_rounding_pp
@@ -208,50 +328,85 @@ def test_baseline_outcome_by_hand(registry, observations):
     assert set(oc.components["h2_weight_basis"]) == {"H1-2023"}  # 2023 sector levels are not published
 
 
-def test_baseline_indicator_outcomes_by_hand(registry, observations):
-    t = scenario_outcome(registry, observations).targets.set_index("target_id")
-    # rice: H1 2024 > 2,57 Mt, H2 2023 = 4,55 − 2,5 = 2,05 Mt, H1 pace 2,57/2,5 − 1 = 2,8%
+def test_baseline_indicator_outcomes_on_the_shipped_data(registry, july):
+    """As of 18/7/2024: the H2 2023 bases are there, but no H1 2024 figure of rice, ipv or tourists."""
+    t = scenario_outcome(registry, july).targets.set_index("target_id")
+    assert t.loc["rice_fy2024", "h2_base"] == pytest.approx(RICE_H2_2023)
+    assert t.loc["tourists_fy2024", "h2_base"] == pytest.approx(TOURISTS_H2_2023)
+    assert t.loc["ipv_fy2024", "h2_base"] == pytest.approx(IPV_H2_2023)
+    assert t.loc["intl_tourists_fy2024", "h2_base"] == pytest.approx(INTL_H2_2023)
+    for tid in ("rice_fy2024", "rice_h2_2024", "tourists_fy2024", "ipv_h2_2024"):
+        assert t.loc[tid, "missing"] == "growth" and t.loc[tid, "met"] is None and math.isnan(t.loc[tid, "projected"])
+    # fishery: H1 2024 pace 360.942 / 357.857 − 1, but no 2023 full-year figure
+    assert t.loc["fishery_fy2024", "h2_growth_pct"] == pytest.approx((360942 / 357857 - 1) * 100)
+    assert t.loc["fishery_fy2024", "missing"] == "h2_base"
+    assert t.loc["retail_fy2024", "missing"] == "h2_base" and t.loc["retail_fy2024", "met"] is None
+    assert t.loc["pi_disbursement_fy2024", "missing"] == "not_additive"
+
+
+def test_baseline_indicator_outcomes_by_hand(synthetic):
+    reg, _, obs = synthetic
+    t = scenario_outcome(reg, obs).targets.set_index("target_id")
+    # rice: H1 2024 2,57 Mt (synthetic), H2 2023 = 4,55 − 2,5 = 2,05 Mt, H1 pace 2,57/2,5 − 1 = 2,8%
     assert t.loc["rice_h2_2024", "projected"] == pytest.approx(2.05 * 1.028)
     assert t.loc["rice_fy2024", "projected"] == pytest.approx(2.57 + 2.05 * 1.028)
     assert t.loc["rice_fy2024", "met"] is True and t.loc["rice_h2_2024", "met"] is True
-    # tourists: H1 2024 ≈ 5,472384 M (derived), H2 2023 = 3,55 M, pace 5,472384/4,95 − 1
-    pace = 5.472384 / 4.95 - 1
-    assert t.loc["tourists_fy2024", "projected"] == pytest.approx(5.472384 + 3.55 * (1 + pace))
+    # tourists: H1 2024 5,472384 M (synthetic), H2 2023 = 3,5 M, pace 5,472384/5 − 1
+    pace = 5.472384 / 5 - 1
+    assert t.loc["tourists_fy2024", "projected"] == pytest.approx(5.472384 + TOURISTS_H2_2023 * (1 + pace))
     # missing inputs are missing, with the reason
     assert t.loc["retail_fy2024", "missing"] == "h2_base" and t.loc["retail_fy2024", "met"] is None
     assert math.isnan(t.loc["retail_fy2024", "projected"])
+    # ipv: H1 2024 growth 11,95% (synthetic) on H2 2023; the year needs the H1 level, not published
+    assert t.loc["ipv_h2_2024", "projected"] == pytest.approx(IPV_H2_2023 * 1.1195)
+    assert t.loc["ipv_fy2024", "missing"] == "h1"
     assert t.loc["pi_disbursement_fy2024", "missing"] == "not_additive"
 
 
 # --------------------------------------------------------------------------- low, high, revisions, w1
-def test_low_and_high_by_hand(registry, observations, shipped):
-    low = scenario_outcome(registry, observations, shipped["low"])
-    annual, g2 = by_hand({"va_agri": 0.79, "va_industry": 7.09, "va_services": 6.15, "va_taxes": 4.55})
+def test_low_and_high_by_hand(synthetic, shipped):
+    reg, _, obs = synthetic
+    low = scenario_outcome(reg, obs, shipped["low"])
+    annual, g2 = by_hand({"va_agri": 0.79, "va_industry": 7.09, "va_services": 6.15, "va_taxes": 4.6})
     assert low.grdp_annual_growth_pct == pytest.approx(annual, abs=1e-9)
-    assert round(annual, 2) == 5.49 and round(g2, 2) == 4.17
+    assert 5 < annual < 6.7 and g2 < 6.56  # the weakest paces miss both targets
     t = low.targets.set_index("target_id")
     assert t.loc["grdp_growth_fy2024", "met"] is False and t.loc["grdp_growth_h2_2024", "met"] is False
-    assert t.loc["tourists_fy2024", "projected"] == pytest.approx(5.472384 + 3.55 * (1 - 0.1286))
+    assert t.loc["tourists_fy2024", "projected"] == pytest.approx(5.472384 + TOURISTS_H2_2023 * (1 - 0.1352))
     assert t.loc["tourists_fy2024", "met"] is False
-    ipv_h1_2024, ipv_h2_2023 = 22285.13 * 1.1195, 56996 / 1.1328 - 22285.13  # both derived
-    assert t.loc["ipv_fy2024", "projected"] == pytest.approx(ipv_h1_2024 + ipv_h2_2023 * 1.1068)
-    high = scenario_outcome(registry, observations, shipped["high"])
-    annual, _ = by_hand({"va_agri": 2.49, "va_industry": 10.35, "va_services": 10.79, "va_taxes": 5.71})
-    assert high.grdp_annual_growth_pct == pytest.approx(annual, abs=1e-9) and round(annual, 2) == 7.03
+    # ipv: the scenario's 10,6% on H2 2023; the year needs an H1 2024 figure, not published
+    assert t.loc["ipv_h2_2024", "projected"] == pytest.approx(IPV_H2_2023 * 1.106)
+    assert t.loc["ipv_fy2024", "missing"] == "h1"
+    high = scenario_outcome(reg, obs, shipped["high"])
+    annual_high, _ = by_hand({"va_agri": 2.49, "va_industry": 8.99, "va_services": 6.15, "va_taxes": 4.6})
+    assert high.grdp_annual_growth_pct == pytest.approx(annual_high, abs=1e-9) and annual_high > annual
 
 
-def test_w1_override(registry, observations):
-    s = Scenario(name="halves", title_vi="x", title_en="x",
-                 h1_weight=H1Weight(h1_weight=0.5, justification="equal halves", source="explorer"))
-    oc = scenario_outcome(registry, observations, s)
-    annual, _ = by_hand(H1_PACE, w1=0.5)
+def test_w1_override(synthetic, registry, observations):
+    reg, _, obs = synthetic
+    s = Scenario(name="w", title_vi="x", title_en="x",
+                 h1_weight=H1Weight(h1_weight=0.45, justification="a heavier H2", source="explorer"))
+    oc = scenario_outcome(reg, obs, s)
+    annual, _ = by_hand(H1_PACE, w1=0.45)
     assert oc.grdp_annual_growth_pct == pytest.approx(annual) and oc.h1_weight_source == "scenario"
-    b = Briefing(registry, observations, scenario=s)
+    # the data have no w₁ as of 18/7/2024: beside the scenario's, the one the resolution implies
+    assert oc.h1_weight == 0.45 and oc.h1_weight_data == pytest.approx(0.5)
+    b = Briefing(reg, obs, scenario=s)
     row = b.assessed.set_index("target_id").loc["grdp_growth_fy2024"]
-    assert row["h1_weight"] == 0.5 and row["required_h2_growth_pct"] == pytest.approx(2 * 6.7 - 6.84)
+    assert row["h1_weight"] == 0.45 and row["required_h2_growth_pct"] == pytest.approx((6.7 - 0.45 * 6.84) / 0.55)
+    # the GRDP section, once the 2023 level is known: the scenario's w₁ beside the data's 35.872 / 72.799,07
+    b = Briefing(registry, observations, as_of="2024-12-31", scenario=s)
     text = b.section("grdp").text
-    assert "g₂ = (6,7 − 0,5000 × 6,84) / (1 − 0,5000) = <strong>6,56%</strong>" in text
-    assert "35.872 / 72.799,77 = 0,4927" in text and "giả định của kịch bản" in text
+    assert "g₂ = (6,7 − 0,4500 × 6,84) / (1 − 0,4500) = <strong>6,59%</strong>" in text
+    assert "35.872 / 72.799,07 = 0,4928" in text and round(W1_DATA, 4) == 0.4928
+    assert "giả định của kịch bản" in text
+
+
+def test_grdp_requirement_takes_the_scenarios_w1_without_base_levels(registry, observations):
+    req = grdp_requirement(registry, observations, h1_weight=0.45)
+    a = assess_targets(registry, observations, h1_weights={"grdp": 0.45}).set_index("target_id")
+    assert req["required_h2_growth_pct"] == pytest.approx(a.loc["grdp_growth_fy2024", "required_h2_growth_pct"])
+    assert req["required_h2_growth_pct"] == pytest.approx((6.7 - 0.45 * 6.84) / 0.55)
 
 
 def test_h1_revision_replaces_the_figure_and_rederives(registry, observations, shipped):
@@ -260,35 +415,55 @@ def test_h1_revision_replaces_the_figure_and_rederives(registry, observations, s
     assert g["value"].tolist() == [5.86] and g["status"].tolist() == ["scenario"]
     lv = obs[(obs["indicator"] == "grdp") & (obs["measure"] == "level") & (obs["period"] == "H1-2024")]
     assert lv["value"].iloc[0] == pytest.approx(35872 * 1.0586) and lv["status"].iloc[0] == "derived"
-    assert len(obs) == len(observations)
+    # the result is the view as of the date (one vintage per figure, no plans), revised
+    assert len(obs) == len(as_of_view(observations)) and not obs.duplicated(KEY).any()
     _, twice = apply_scenario(registry, obs, shipped["h1_revised"])  # idempotent
     pd.testing.assert_frame_equal(obs, twice)
     assert lookup(obs, "grdp", "H1-2024", "growth_yoy_pct")["value"] == 5.86  # still knows its province
-    a = assess_targets(registry, obs).set_index("target_id")
-    assert a.loc["grdp_growth_fy2024", "required_h2_growth_pct"] == pytest.approx((6.7 - W1 * 5.86) / (1 - W1))
-    oc = scenario_outcome(registry, observations, shipped["h1_revised"])
-    assert oc.grdp_annual_growth_pct == pytest.approx(by_hand(H1_PACE, g1=5.86)[0])
+    # assessed with the revision on a day when the 2023 level is known: w₁ from the data
+    day = "2024-12-31"
+    _, dec = apply_scenario(registry, observations, shipped["h1_revised"], as_of=day)
+    a = assess_targets(registry, dec, as_of=day).set_index("target_id")
+    assert a.loc["grdp_growth_fy2024", "required_h2_growth_pct"] == pytest.approx((6.7 - W1_DATA * 5.86) / (1 - W1_DATA))
 
 
-def test_revising_a_derived_or_missing_figure(registry, observations):
+def test_h1_revision_outcome_by_hand(synthetic, shipped):
+    reg, obs, _ = synthetic
+    day = "2024-12-31"  # w₁ from the data (the 2023 level derived from the 2024 outturn)
+    oc = scenario_outcome(reg, obs, shipped["h1_revised"], as_of=day)
+    assert oc.h1_weight_source == "data" and oc.grdp_h1_source == "scenario"
+    assert oc.grdp_annual_growth_pct == pytest.approx(by_hand(H1_PACE, g1=5.86, w1=W1_DATA)[0])
+
+
+def test_h1_revision_keeps_the_resolutions_w1(synthetic, shipped):
+    reg, obs, _ = synthetic
+    oc = scenario_outcome(reg, obs, shipped["h1_revised"])
+    assert oc.h1_weight_source == "resolution" and oc.h1_weight == pytest.approx(0.5)
+
+
+def test_revising_a_derived_or_missing_figure(registry, observations, july):
     s = Scenario(name="r", title_vi="x", title_en="x", h1_revisions={
-        "tourists": H1Revision(level=5.0, justification="x", source="explorer"),
-        "retail": H1Revision(level=80_000.0, justification="x", source="explorer")})
-    _, obs = apply_scenario(registry, observations, s)
+        "grdp": H1Revision(level=38000.0, justification="x", source="explorer"),      # derived: 35.872 × 1,0684
+        "tourists": H1Revision(level=5.5, justification="x", source="explorer"),      # not published
+        "retail": H1Revision(level=80_000.0, justification="x", source="explorer")})  # not published
+    _, obs = apply_scenario(registry, observations, s, as_of=JULY)
+    g = obs[(obs["indicator"] == "grdp") & (obs["period"] == "H1-2024") & (obs["measure"] == "level")]
+    assert g["value"].tolist() == [38000.0] and g["status"].tolist() == ["scenario"]
     t = obs[(obs["indicator"] == "tourists") & (obs["period"] == "H1-2024") & (obs["measure"] == "level")]
-    assert t["value"].tolist() == [5.0] and t["status"].tolist() == ["scenario"]
+    assert t["value"].tolist() == [5.5] and t["status"].tolist() == ["scenario"]
     r = obs[(obs["indicator"] == "retail") & (obs["period"] == "H1-2024")]
     assert r["value"].tolist() == [80_000.0] and r["status"].tolist() == ["scenario"]
-    assert len(obs) == len(observations) + 1
+    assert len(obs) == len(july) + 2
     oc = scenario_outcome(registry, observations, s).targets.set_index("target_id")
-    assert oc.loc["tourists_fy2024", "projected"] == pytest.approx(5.0 + 3.55 * (5.0 / 4.95))
+    # H2 2023 = 3,5 M; pace 5,5 / 5 − 1 = 10%
+    assert oc.loc["tourists_fy2024", "projected"] == pytest.approx(5.5 + TOURISTS_H2_2023 * 1.1)
     assert oc.loc["retail_fy2024", "missing"] == "h2_base"  # H2 2023 retail is still unknown
 
 
 def test_sector_briefing_ignores_other_sectors_revisions(registry, shipped):
     obs = load_observations(registry, sectors=["tourism"])
     _, out = apply_scenario(registry, obs, shipped["h1_revised"], sectors=["tourism"])
-    pd.testing.assert_frame_equal(out.reset_index(drop=True), obs.reset_index(drop=True))
+    pd.testing.assert_frame_equal(out.reset_index(drop=True), as_of_view(obs).reset_index(drop=True))
 
 
 # --------------------------------------------------------------------------- round trip
@@ -379,17 +554,18 @@ def test_scenario_briefing_is_labelled(low_briefings):
 
 
 # --------------------------------------------------------------------------- explorer (no kernel)
-def test_explorer_update_and_save(tmp_path, registry, observations):
-    ex = Explorer(registry, observations, lang="vi")
-    assert ex.indicators == ["rice", "ipv", "tourists"]  # those with an H2 2023 base
-    assert ex.values["va_agri"] == 2.46 and ex.values["h1_weight"] == pytest.approx(W1)
-    oc = ex.update(va_agri=1.5, h1_weight=0.5, tourists=-5.0)
-    assert oc.grdp_annual_growth_pct == pytest.approx(by_hand({**H1_PACE, "va_agri": 1.5}, w1=0.5)[0])
+def test_explorer_update_and_save(tmp_path, synthetic):
+    reg, _, obs = synthetic
+    ex = Explorer(reg, obs, lang="vi")
+    assert ex.indicators == ["rice", "ipv", "tourists", "intl_tourists"]  # those with an H2 2023 base
+    assert ex.values["va_agri"] == 2.46 and ex.values["h1_weight"] == pytest.approx(W1_RESOLUTION)
+    oc = ex.update(va_agri=1.5, h1_weight=0.45, tourists=-5.0)
+    assert oc.grdp_annual_growth_pct == pytest.approx(by_hand({**H1_PACE, "va_agri": 1.5}, w1=0.45)[0])
     path = ex.save(tmp_path / "mine.yml")
-    back = load_scenario(path, reg=registry)
+    back = load_scenario(path, reg=reg)
     assert set(back.sectors) == {"va_agri"} and set(back.indicators) == {"tourists"}
-    assert back.h1_weight.source.startswith("explorer") and "data: 0.4927" in back.h1_weight.justification
-    assert scenario_outcome(registry, observations, back).summary() == oc.summary()
+    assert back.h1_weight.source.startswith("explorer") and "data: 0.5000" in back.h1_weight.justification
+    assert scenario_outcome(reg, obs, back).summary() == oc.summary()
     with pytest.raises(FileExistsError):
         ex.save(tmp_path / "mine.yml")
     with pytest.raises(ValueError, match="unknown control"):
@@ -397,7 +573,7 @@ def test_explorer_update_and_save(tmp_path, registry, observations):
     with pytest.raises(ValueError, match="outside"):
         ex.update(h1_weight=0.95)
     result = ex.result()
-    assert "5,49" not in result.text and "<h3>Kết quả theo các giá trị đang chọn</h3>" in result.text
+    assert "5,51" not in result.text and "<h3>Kết quả theo các giá trị đang chọn</h3>" in result.text
     assert len(result.figures) == 1 and "Hình 1." in result.text
     mine = ex.scenario("mine")
     assert mine.title_vi == "Kịch bản mine (từ trình khám phá, xuất phát từ baseline)"
@@ -405,27 +581,30 @@ def test_explorer_update_and_save(tmp_path, registry, observations):
     assert mine.description_en == "Values chosen in the explorer; whatever was not changed is as in scenario baseline."
 
 
-def test_explorer_starting_from_a_scenario_keeps_its_sources(tmp_path, registry, observations, shipped):
-    ex = Explorer(registry, observations, shipped["low"], lang="en")
+def test_explorer_starting_from_a_scenario_keeps_its_sources(synthetic, shipped):
+    reg, _, obs = synthetic
+    ex = Explorer(reg, obs, shipped["low"], lang="en")
     assert ex.values["va_agri"] == 0.79
     ex.update(va_industry=8.0)
     s = ex.scenario("mine")
     assert s.sectors["va_agri"].source == shipped["low"].sectors["va_agri"].source
     assert s.sectors["va_industry"].source.startswith("explorer")
-    assert s.indicators["tourists"].h2_growth_pct == -12.86
-    assert scenario_outcome(registry, observations, s).grdp_annual_growth_pct == pytest.approx(
-        by_hand({"va_agri": 0.79, "va_industry": 8.0, "va_services": 6.15, "va_taxes": 4.55})[0])
+    assert s.indicators["tourists"].h2_growth_pct == -13.52
+    assert scenario_outcome(reg, obs, s).grdp_annual_growth_pct == pytest.approx(
+        by_hand({"va_agri": 0.79, "va_industry": 8.0, "va_services": 6.15, "va_taxes": 4.6})[0])
 
 
-def test_explorer_set_values_without_widgets(registry, observations):
-    ex = Explorer(registry, observations)
+def test_explorer_set_values_without_widgets(synthetic):
+    reg, _, obs = synthetic
+    ex = Explorer(reg, obs)
     oc = ex.set_values('{"va_services": 6.15}')
     assert oc.components.set_index("component").loc["va_services", "h2_growth_pct"] == 6.15
     assert ex.set_values("") is ex.outcome
 
 
-def test_explorer_widgets_call_update(registry, observations):
-    ex = Explorer(registry, observations, lang="en")
+def test_explorer_widgets_call_update(synthetic):
+    reg, _, obs = synthetic
+    ex = Explorer(reg, obs, lang="en")
     box = ex.controls()
     assert box is not None and set(ex.keys) <= set(ex._widgets)
     ex._widgets["va_agri"].value = 1.5  # as a user moving the slider
@@ -440,14 +619,22 @@ def test_explorer_widgets_call_update(registry, observations):
     assert ex._widgets["va_agri"].description == "Agriculture, forestry and fishery"
 
 
-def test_explorer_save_button_reports(tmp_path, registry, observations):
-    ex = Explorer(registry, observations, lang="vi")
+def test_explorer_save_button_reports(tmp_path, synthetic):
+    reg, _, obs = synthetic
+    ex = Explorer(reg, obs, lang="vi")
     ex.controls()
     path = tmp_path / "mine.yml"
     ex._on_save(str(path))  # what the Save button calls
     assert ex._status.value == f"Đã lưu: {path}" and path.exists()
     ex._on_save(str(path))
     assert ex._status.value.startswith('<span class="missing">') and "exists; choose another name" in ex._status.value
+
+
+def test_explorer_saves_on_the_shipped_data(tmp_path, registry, july):
+    ex = Explorer(registry, july, lang="en")
+    ex.update(h1_weight=0.45)
+    back = load_scenario(ex.save(tmp_path / "mine.yml"), reg=registry)
+    assert back.h1_weight.h1_weight == 0.45 and not back.sectors
 
 
 # --------------------------------------------------------------------------- notebooks (a kernel each)

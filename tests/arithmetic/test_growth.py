@@ -6,14 +6,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kg_metrics.arithmetic.growth import (annual_growth, contribution_pp, contributions_pp, gap_pct, growth_pct, h1_weight,
-                               h2_share, implied_h1, pro_rata_target, required_h2_growth, required_h2_yoy_growth,
-                               share_of_plan)
+                               h2_share, implied_h1, implied_h1_weight, pro_rata_target, projected_by_path,
+                               required_h2_growth, required_h2_yoy_growth, share_of_plan)
 
-# Kiên Giang's published inputs (bn VND, 2010 prices; growth in %)
-GRDP_H1_2023 = 35872.0
-GRDP_FY_2024 = 78259.75
-GRDP_GROWTH_FY_2024 = 7.5
-GRDP_FY_2023 = GRDP_FY_2024 / (1 + GRDP_GROWTH_FY_2024 / 100)   # = 78259,75 / 1,075 ≈ 72.799,77
+# Kiên Giang's published inputs (data/observations/economy.csv; bn VND, 2010 prices; growth in %)
+GRDP_H1_2023 = 35872.0      # H1-2023, 4/7/2023
+GRDP_FY_2024 = 78259.0      # FY-2024, 6/12/2024 (the page writes 78.259, no decimals)
+GRDP_GROWTH_FY_2024 = 7.5   # FY-2024, 6/12/2024
+GRDP_FY_2023 = GRDP_FY_2024 / (1 + GRDP_GROWTH_FY_2024 / 100)   # = 78.259 / 1,075 ≈ 72.799,07 (derivations.yml)
 TARGET_2024 = 6.7
 H1_GROWTH_2024 = 6.84
 
@@ -25,7 +25,7 @@ def test_h1_weight_is_h1_over_year():
 
 
 def test_h1_weight_kien_giang_2023():
-    # 35.872 / 72.799,77 = 0,49275 (H1 was a little under half of 2023)
+    # 35.872 / 72.799,07 = 0,49275 (H1 was a little under half of 2023)
     assert h1_weight(GRDP_H1_2023, GRDP_FY_2023) == pytest.approx(0.49275, abs=5e-6)
 
 
@@ -37,8 +37,8 @@ def test_h1_weight_rejects_non_positive_year(year):
 
 # --------------------------------------------------------------------------- required_h2_growth
 def test_required_h2_growth_with_the_real_kien_giang_inputs():
-    # w₁ = 35.872 / (78.259,75 / 1,075) = 0,492749…
-    # g₂ = (6,7 − 0,492749 × 6,84) / (1 − 0,492749) = (6,7 − 3,370406) / 0,507251 = 6,5640
+    # w₁ = 35.872 / (78.259 / 1,075) = 0,492754…
+    # g₂ = (6,7 − 0,492754 × 6,84) / (1 − 0,492754) = (6,7 − 3,370434) / 0,507246 = 6,5640
     # the resolution wrote "6 tháng cuối năm phải đạt từ 6,56% trở lên"
     w1 = h1_weight(GRDP_H1_2023, GRDP_FY_2023)
     g2 = required_h2_growth(TARGET_2024, H1_GROWTH_2024, w1)
@@ -175,8 +175,10 @@ def test_contributions_pp_hand_values():
     assert sum(c.values()) == pytest.approx(growth_pct(63 + 44, 100))
 
 
-def test_contributions_pp_kien_giang_h1_2024():
-    # H1 2023 components (bn VND) and their H1 2024 growth; product taxes are the residual
+def test_contributions_pp_with_kien_giangs_h1_2023_weights():
+    # agriculture's and industry's H1 2023 value added (bn VND) are the published ones (economy.csv, 4/7/2023);
+    # services' level and the H1 2024 growth rates are illustrative (no dated source: data/README.md);
+    # product taxes are the residual
     base = {"agri": 13897.96, "industry": 7151.09, "services": 12862.0,
             "taxes": GRDP_H1_2023 - 13897.96 - 7151.09 - 12862.0}   # = 1.960,95
     growth = {"agri": 2.46, "industry": 10.35, "services": 9.8, "taxes": 5.71}
@@ -222,3 +224,50 @@ def test_pro_rata_target(months, expected):
 def test_pro_rata_target_rejects_months_outside_h2(months):
     with pytest.raises(ValueError, match="between 0 and 6"):
         pro_rata_target(449.2, months)
+
+
+# --------------------------------------------------------------------------- implied_h1_weight
+def test_implied_h1_weight_of_the_resolution():
+    # the resolution states 6,7% for the year and 6,56% for H2; H1 grew 6,84%:
+    # w₁ = (6,7 − 6,56) / (6,84 − 6,56) = 0,14 / 0,28 = 0,5
+    assert implied_h1_weight(6.7, 6.56, 6.84) == pytest.approx(0.5)
+    # hand values: (5 − 6) / (4 − 6) = 0,5; (7 − 9) / (1 − 9) = 0,25
+    assert implied_h1_weight(5, 6, 4) == pytest.approx(0.5)
+    assert implied_h1_weight(7, 9, 1) == pytest.approx(0.25)
+
+
+def test_implied_h1_weight_differs_from_the_datas_w1():
+    # the data's w₁ (0,49275) gives g₂ = 6,564, which the resolution rounded to 6,56; 6,56 implies 0,5
+    w1 = h1_weight(GRDP_H1_2023, GRDP_FY_2023)
+    g2 = required_h2_growth(TARGET_2024, H1_GROWTH_2024, w1)
+    assert implied_h1_weight(TARGET_2024, g2, H1_GROWTH_2024) == pytest.approx(w1, abs=1e-9)
+    assert implied_h1_weight(TARGET_2024, round(g2, 2), H1_GROWTH_2024) == pytest.approx(0.5)
+
+
+@settings(max_examples=200, deadline=None)
+@given(g=st.floats(-20, 50), g1=st.floats(-20, 50), w=st.floats(0.01, 0.95))
+def test_implied_h1_weight_inverts_required_h2_growth(g, g1, w):
+    g2 = required_h2_growth(g, g1, w)
+    if abs(g1 - g2) < 1e-3:  # equal halves: every weight gives the same year
+        return
+    assert implied_h1_weight(g, g2, g1) == pytest.approx(w, abs=1e-6)
+
+
+def test_implied_h1_weight_rejects_equal_half_year_growth():
+    with pytest.raises(ValueError, match="equal"):
+        implied_h1_weight(6.7, 6.7, 6.7)
+
+
+# --------------------------------------------------------------------------- projected_by_path
+def test_projected_by_path_adds_the_mean_past_gain():
+    # 40 + (50 + 46) / 2 = 88
+    assert projected_by_path(40.0, [50.0, 46.0]) == pytest.approx(88.0)
+    # one past year: its gain; 2022 disbursement 30 → 91,33 added 61,33 pp
+    assert projected_by_path(35.0, [61.33]) == pytest.approx(96.33)
+    # a year that lost ground (a revision down) counts with its sign: 40 + (10 − 4) / 2 = 43
+    assert projected_by_path(40.0, [10.0, -4.0]) == pytest.approx(43.0)
+
+
+def test_projected_by_path_needs_a_past_year():
+    with pytest.raises(ValueError, match="at least one"):
+        projected_by_path(40.0, [])

@@ -47,6 +47,29 @@ def test_missing_inputs_are_not_assessable():
 def test_thresholds_live_in_one_place():
     assert THRESHOLDS.implied_h1_tolerance_pct == 2.0 and THRESHOLDS.h2_share_tolerance_pp == 2.0
     assert THRESHOLDS.covid_years == (2020, 2021)
+    assert THRESHOLDS.path_at_risk_pp == 10.0
+
+
+# --------------------------------------------------------------------------- a cumulative rate along its usual path
+@pytest.mark.parametrize("comparator, projected, expected", [
+    ("≥", 95.0, "on_track"),    # "ít nhất 95%": reaching it is enough
+    ("≥", 97.17, "on_track"),
+    ("≥", 94.99, "at_risk"),
+    ("≥", 85.0, "at_risk"),     # 10 pp short: still at risk (the edge)
+    ("≥", 84.99, "off_track"),  # just beyond 10 pp short
+    (">", 95.0, "at_risk"),     # "trên 95%": exactly 95 is not above
+])
+def test_path_status_at_its_edges(comparator, projected, expected):
+    from kg_metrics.analysis.assessment import path_status
+
+    assert path_status(comparator, 95, projected) == expected
+
+
+def test_path_status_threshold_comes_from_thresholds():
+    from kg_metrics.analysis.assessment import path_status
+
+    assert path_status("≥", 95, 90.0, Thresholds(path_at_risk_pp=5.0)) == "at_risk"
+    assert path_status("≥", 95, 89.9, Thresholds(path_at_risk_pp=5.0)) == "off_track"
 
 
 @pytest.mark.parametrize("lang", available_langs())

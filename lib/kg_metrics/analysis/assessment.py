@@ -7,11 +7,11 @@ from typing import Any, Mapping
 import pandas as pd
 
 from kg_metrics.arithmetic import growth
-from kg_metrics.text.format import format_pct, format_quantity
-from kg_metrics.data.observations import grdp_components_of, lookup, province_of
+from kg_metrics.text.format import format_pct, format_pp, format_quantity, format_target
+from kg_metrics.data.observations import as_of_view, grdp_components_of, lookup, province_of
 from kg_metrics.data.periods import parse_period, period_label
 from kg_metrics.data.registry import RESOLUTION_AS_OF, Registry
-from kg_metrics.arithmetic.status import THRESHOLDS, Thresholds, target_status
+from kg_metrics.arithmetic.status import THRESHOLDS, Thresholds, meets, target_status
 from kg_metrics.text.catalog import t as text  # `t` is a target here
 
 
@@ -30,6 +30,7 @@ def h2_share_history(obs: pd.DataFrame, indicator: str, before_year: int,
     ``area``: default the province recorded with ``obs``.
     """
     out = {}
+    obs = as_of_view(obs, obs.attrs.get("as_of"))
     lv = obs[(obs["indicator"] == indicator) & (obs["measure"] == "level")
              & (obs["area"] == (area or province_of(obs)))]
     by = dict(zip(lv["period"], lv["value"]))
@@ -43,6 +44,27 @@ def h2_share_history(obs: pd.DataFrame, indicator: str, before_year: int,
     return dict(sorted(out.items()))
 
 
+def h1_to_fy_gains(obs: pd.DataFrame, indicator: str, before_year: int, thresholds: Thresholds = THRESHOLDS,
+                   area: str | None = None) -> dict[int, float]:
+    """Full-year level − H1 level (in the indicator's unit; percentage points for a rate) of each earlier year
+    with both, COVID years left out: the usual H1→year path of a cumulative rate such as disbursement.
+
+    ``area``: default the province recorded with ``obs``.
+    """
+    obs = as_of_view(obs, obs.attrs.get("as_of"))
+    lv = obs[(obs["indicator"] == indicator) & (obs["measure"] == "level")
+             & (obs["area"] == (area or province_of(obs)))]
+    by = dict(zip(lv["period"], lv["value"]))
+    out = {}
+    for p, fy in by.items():
+        if not p.startswith("FY-"):
+            continue
+        y = int(p[3:])
+        if y < before_year and y not in thresholds.covid_years and f"H1-{y}" in by:
+            out[y] = float(fy) - float(by[f"H1-{y}"])
+    return dict(sorted(out.items()))
+
+
 def assess_targets(reg: Registry, obs: pd.DataFrame, as_of: str = RESOLUTION_AS_OF, lang: str = "vi",
                    thresholds: Thresholds = THRESHOLDS, h1_weights: Mapping[str, float] | None = None
                    ) -> pd.DataFrame:
@@ -50,6 +72,7 @@ def assess_targets(reg: Registry, obs: pd.DataFrame, as_of: str = RESOLUTION_AS_
 
     ``h1_weights``: w₁ per indicator, instead of H1 / year of the base year (a scenario's override).
     """
+    obs = as_of_view(obs, as_of)
     rows = [_assess_one(t, reg, obs, as_of, lang, thresholds, h1_weights or {}) for t in reg.targets.to_dict("records")]
     return pd.DataFrame(rows)
 
@@ -89,7 +112,8 @@ def _assess_one(t: dict, reg: Registry, obs: pd.DataFrame, as_of: str, lang: str
         h1_weight=float("nan"), required_h2_level=float("nan"), required_h2_growth_pct=float("nan"),
         implied_h1=float("nan"), implied_h1_gap_pct=float("nan"), h2_share_target_pct=float("nan"),
         h2_share_hist=h2_share_history(obs, ind, y, th, reg.province) if measure == "level" else {},
-        outturn=float("nan"), outturn_derived=False, as_of=as_of,
+        outturn=float("nan"), outturn_derived=False, as_of=as_of, required_source="data",
+        path_gains={}, projected_fy=float("nan"),
     )
     missing: list[str] = []
     required = None
@@ -103,6 +127,10 @@ def _assess_one(t: dict, reg: Registry, obs: pd.DataFrame, as_of: str, lang: str
             required = target
         elif g_h1 is not None and not math.isnan(out["h1_weight"]):
             required = growth.required_h2_growth(target, g_h1, out["h1_weight"])
+        elif g_h1 is not None and h2_target is not None:
+            # w₁ not computable with what was published by as_of: the resolution states the H2 growth
+            # its annual target needs; that is the council's own arithmetic, used as written.
+            required, out["required_source"] = h2_target, "resolution"
         for key, v in (("pace", g_h1), ("base_h1", base_h1), ("base_fy", base_fy)):
             if v is None:
                 missing.append(key)
@@ -120,11 +148,12 @@ def _assess_one(t: dict, reg: Registry, obs: pd.DataFrame, as_of: str, lang: str
         if t["additive"]:
             if not math.isnan(out["required_h2_level"]) and base_h2:
                 required = growth.required_h2_yoy_growth(out["required_h2_level"], base_h2)
-            for key, v in (("h1", reported_h1), ("base_h1", base_h1), ("base_fy", base_fy)):
-                if v is None and not (key == "h1" and half == "H2"):
-                    missing.append(key)
-            if pace is None and "h1" not in missing:
+            # The H1 level gives the pace (with last year's H1); an H2 target needs only the pace.
+            if reported_h1 is None and (half == "FY" or pace is None):
+                missing.append("h1")
+            elif pace is None:
                 missing.append("pace")
+            missing += [key for key, v in (("base_h1", base_h1), ("base_fy", base_fy)) if v is None]
         if h2_target is not None and fy_target is not None and t["additive"]:
             out["implied_h1"] = growth.implied_h1(fy_target, h2_target)
             out["h2_share_target_pct"] = growth.h2_share(h2_target, fy_target)
@@ -136,9 +165,14 @@ def _assess_one(t: dict, reg: Registry, obs: pd.DataFrame, as_of: str, lang: str
         elif half == "H2" and fy_level is not None and reported_h1 is not None:
             out["outturn"], out["outturn_derived"] = fy_level - reported_h1, True
         if not t["additive"] and math.isnan(out["outturn"]):
-            missing = ["data"]
+            missing = _path(out, obs, ind, y, half, reported_h1, th, reg)
     out["required_h2_growth_pct"] = _or_nan(required)
     outturn = None if math.isnan(out["outturn"]) else out["outturn"]
+    if not t["additive"] and outturn is None and not math.isnan(out["projected_fy"]):
+        status = path_status(t["comparator"], target, out["projected_fy"], th)
+        out.update(status=status, status_label=text(f"status.{status}", lang),
+                   reason=_path_reason(out, reg, lang))
+        return out
     status = target_status(comparator=t["comparator"], target=target, outturn=outturn,
                            required_growth_pct=required, pace_growth_pct=pace if measure == "level" else
                            _val(get(f"H1-{y}", "growth_yoy_pct")), thresholds=th)
@@ -148,10 +182,70 @@ def _assess_one(t: dict, reg: Registry, obs: pd.DataFrame, as_of: str, lang: str
     return out
 
 
+#: Fewer earlier years with both an H1 and a full-year rate than this: no usual path, no status.
+MIN_PATH_YEARS = 2
+
+
+def _path(out: dict, obs: pd.DataFrame, ind: str, y: int, half: str, h1: float | None, th: Thresholds,
+          reg: Registry) -> list[str]:
+    """A cumulative rate's year projected along the usual H1→year path (fills ``out``); the missing figures."""
+    if half != "FY":
+        return ["data"]
+    gains = h1_to_fy_gains(obs, ind, y, th, reg.province)
+    out["path_gains"] = gains
+    if h1 is None:
+        return ["h1"]
+    if len(gains) < MIN_PATH_YEARS:
+        return ["base_h1"]
+    out["projected_fy"] = growth.projected_by_path(h1, list(gains.values()))
+    return []
+
+
+def path_status(comparator: str, target: float, projected: float, th: Thresholds = THRESHOLDS) -> str:
+    """On track when the projected year meets the target; at risk within ``th.path_at_risk_pp`` of it; else off track.
+
+    Examples
+    --------
+    >>> path_status("≥", 95, 96.0), path_status("≥", 95, 88.0), path_status("≥", 95, 70.0)
+    ('on_track', 'at_risk', 'off_track')
+    """
+    if meets(projected, comparator, target):
+        return "on_track"
+    return "at_risk" if target - projected <= th.path_at_risk_pp else "off_track"
+
+
+def _path_reason(o: dict, reg: Registry, lang: str) -> str:
+    gains = o["path_gains"]
+    return text("analysis.reason_path", lang, h1=format_pct(o["reported_h1"], lang),
+                gain=format_pp(sum(gains.values()) / len(gains), lang), years=", ".join(map(str, gains)),
+                projected=format_pct(o["projected_fy"], lang), target=format_pct(o["target"], lang))
+
+
 def _q(value: float, unit: str, reg: Registry, lang: str) -> str:
     if unit == "pct":
         return format_pct(value, lang)
     return format_quantity(value, reg.unit_symbol(unit, lang), lang)
+
+
+#: The figures an assessment can miss, the most telling first: the reason names the first one missing.
+MISSING_ORDER = ("h1", "pace", "base_h1", "base_fy", "data")
+
+
+def missing_figure(o: dict, missing: list[str], reg: Registry, lang: str, y: int, b: int) -> str:
+    """The one figure whose absence stops the assessment, in words that fit the indicator
+    (indicators.csv's ``figure_vi``/``figure_en``): 'số xã được công nhận … trong 6 tháng đầu năm 2024'.
+
+    Of several missing ones, the first in :data:`MISSING_ORDER`: this year's H1 figure (or its growth),
+    then last year's H1 and full-year figures. A growth target, or a missing H1 pace, is named as the
+    figure's year-on-year growth.
+    """
+    ind = o["indicator"]
+    first = next((m for m in MISSING_ORDER if m in missing), "data")
+    period = {"h1": f"H1-{y}", "pace": f"H1-{y}", "base_h1": f"H1-{b}", "base_fy": f"FY-{b}", "data": f"H1-{y}"}[first]
+    figure = reg.figure(ind, period, lang)
+    if first == "pace" or (o["measure"] == "growth_yoy_pct" and first == "h1"):
+        return text("analysis.missing_growth", lang, figure=figure)
+    return figure
 
 
 def _reason(o: dict, status: str, missing: list[str], lang: str, reg: Registry, y: int, b: int) -> str:
@@ -162,21 +256,24 @@ def _reason(o: dict, status: str, missing: list[str], lang: str, reg: Registry, 
         derived = text("analysis.derived_mark", lang) if o["outturn_derived"] else ""
         return text(key, lang, got=_q(o["outturn"], unit, reg, lang), derived=derived, target=tgt)
     if status == "not_assessable":
-        names = [text(f"analysis.missing.{m}", lang, y=y, b=b) for m in dict.fromkeys(missing or ["data"])]
-        key = "analysis.reason_not_assessable_one" if len(names) == 1 else "analysis.reason_not_assessable_many"
-        return text(key, lang, missing=", ".join(names))
-    return text("analysis.reason_required", lang, required=format_pct(o["required_h2_growth_pct"], lang), b=b,
+        return text("analysis.reason_not_assessable", lang, missing=missing_figure(o, missing, reg, lang, y, b))
+    key = "analysis.reason_required_resolution" if o.get("required_source") == "resolution" else "analysis.reason_required"
+    return text(key, lang, required=format_pct(o["required_h2_growth_pct"], lang), b=b,
              pace=format_pct(o["h1_growth_pct"], lang))
 
 
 def summary_rows(assessed: pd.DataFrame, reg: Registry, lang: str = "vi") -> list[dict]:
-    """Every target as displayed: sector, name, period, target with its unit, status (id and label), reason."""
+    """Every target as displayed: sector, name, period, target with its unit, status (id and label), reason.
+
+    The target reads as the resolution words it: 'đạt 920 triệu USD' / 'reach 920 M USD', never '= 920'.
+    """
     rows = []
     for o in assessed.to_dict("records"):
         unit = "pct" if o["measure"] == "growth_yoy_pct" else o["unit"]
         rows.append({"sector": reg.sector_name(o["sector"], lang), "name": o["name"],
                      "period": period_label(o["period"], lang),
-                     "target": f"{o['comparator']} {_q(o['target'], unit, reg, lang)}",
+                     "target": format_target(o["comparator"], _q(o["target"], unit, reg, lang), lang,
+                                             reg.comparator_wording(o["target_id"])),
                      "status": o["status"], "status_label": o["status_label"], "reason": o["reason"]})
     return rows
 
@@ -189,19 +286,37 @@ def executive_summary(assessed: pd.DataFrame, reg: Registry, lang: str = "vi") -
 
 
 def grdp_requirement(reg: Registry, obs: pd.DataFrame, year: int = 2024, as_of: str = RESOLUTION_AS_OF,
-                     h1_weight: float | None = None) -> dict:
+                     h1_weight: float | None = None, lang: str = "vi") -> dict:
     """The required H2 GRDP growth and every input it comes from (value, status, source).
 
     g₂ = (g − w₁·g₁) / (1 − w₁), with w₁ = GRDP H1 (year−1) / GRDP (year−1) at 2010 prices, or
-    ``h1_weight`` when given (a scenario's override; ``h1_weight_data`` keeps the data's).
+    ``h1_weight`` when given (a scenario's override; ``h1_weight_data`` keeps the data's). When an input
+    was not published by ``as_of``, ``required_h2_growth_pct`` is None and ``missing`` names the missing
+    figures in ``lang``.
     """
     t = reg.targets[(reg.targets["indicator"] == "grdp") & (reg.targets["period"] == f"FY-{year}")].iloc[0]
     h2 = reg.targets[(reg.targets["indicator"] == "grdp") & (reg.targets["period"] == f"H2-{year}")]
+    obs = as_of_view(obs, as_of)
     g1 = lookup(obs, "grdp", f"H1-{year}", "growth_yoy_pct", area=reg.province, as_of=as_of)
     b1 = lookup(obs, "grdp", f"H1-{year - 1}", area=reg.province, as_of=as_of)
     bf = lookup(obs, "grdp", f"FY-{year - 1}", area=reg.province, as_of=as_of)
+    if g1 is not None and h1_weight is not None and (b1 is None or bf is None):
+        # a scenario's w₁ stands in for the base year's levels
+        return {"target_growth_pct": float(t["value"]),
+                "resolution_h2_growth_pct": float(h2["value"].iloc[0]) if len(h2) else None,
+                "h1_growth_pct": float(g1["value"]), "h1_growth": g1, "base_h1": b1, "base_fy": bf,
+                "base_h1_bn_vnd": None if b1 is None else float(b1["value"]),
+                "base_fy_bn_vnd": None if bf is None else float(bf["value"]),
+                "h1_weight": float(h1_weight), "h1_weight_data": None, "h1_weight_overridden": True,
+                "required_h2_growth_pct": growth.required_h2_growth(float(t["value"]), float(g1["value"]),
+                                                                    float(h1_weight))}
     if g1 is None or b1 is None or bf is None:
-        return {"required_h2_growth_pct": None, "target_growth_pct": float(t["value"])}
+        missing = [reg.figure("grdp", p, lang) if m == "level" else text("analysis.missing_growth", lang,
+                                                                         figure=reg.figure("grdp", p, lang))
+                   for row, p, m in ((g1, f"H1-{year}", "growth"), (b1, f"H1-{year - 1}", "level"),
+                                     (bf, f"FY-{year - 1}", "level")) if row is None]
+        return {"required_h2_growth_pct": None, "target_growth_pct": float(t["value"]), "missing": missing,
+                "resolution_h2_growth_pct": float(h2["value"].iloc[0]) if len(h2) else None}
     w1_data = growth.h1_weight(b1["value"], bf["value"])
     w1 = w1_data if h1_weight is None else float(h1_weight)
     return {
@@ -224,6 +339,7 @@ def sector_contributions(obs: pd.DataFrame, year: int = 2024, half: str = "H1", 
     default to those recorded with ``obs`` by :func:`kg_metrics.data.observations.load_observations`.
     """
     rows = []
+    obs = as_of_view(obs, as_of)
     for c in components or grdp_components_of(obs):
         base = lookup(obs, c, f"{half}-{year - 1}", area=area, as_of=as_of)
         g = lookup(obs, c, f"{half}-{year}", "growth_yoy_pct", area=area, as_of=as_of)

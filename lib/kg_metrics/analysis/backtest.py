@@ -66,10 +66,10 @@ def rounding_half_width(obs: pd.DataFrame, row: pd.Series | dict, reg: Registry,
     >>> from kg_metrics.data.observations import load_observations
     >>> reg = load_registry()
     >>> obs = load_observations(reg)
-    >>> rounding_half_width(obs, lookup(obs, "rice", "FY-2024"), reg)  # '4,6' Mt: to 0,1
+    >>> rounding_half_width(obs, lookup(obs, "rice", "FY-2024", as_of="2024-12-31"), reg)  # '4,6' Mt: to 0,1
     0.05
-    >>> round(rounding_half_width(obs, lookup(obs, "tourists", "H1-2024"), reg), 7)  # 6.672.384 − 1,2 M
-    0.0500005
+    >>> rounding_half_width(obs, lookup(obs, "intl_tourists", "H1-2019"), reg)  # 466.302 − 50.242
+    1.0
     """
     derivations = derivations if derivations is not None else _derivations(reg)
     if row["status"] != "derived":
@@ -144,12 +144,14 @@ def backtest(reg: Registry, obs: pd.DataFrame, outturn_as_of: str = OUTTURN_AS_O
     >>> from kg_metrics.data.observations import load_observations
     >>> reg = load_registry()
     >>> bt = backtest(reg, load_observations(reg), n_draws=1000).set_index("target_id")
-    >>> r = bt.loc["pi_disbursement_fy2024"]
+    >>> r = bt.loc["grdp_growth_fy2024"]
     >>> float(r["outturn"]), r["verdict"], round(float(r["margin"]), 2), round(float(r["margin_pct"]), 1)
-    (75.22, 'missed', -19.78, -20.8)
-    >>> r = bt.loc["rice_h2_2024"]
-    >>> r["verdict"], round(float(r["margin"]), 3), round(float(r["rounding_half_width"]), 3)
-    ('within_rounding', -0.005, 0.055)
+    (7.5, 'met', 0.8, 11.9)
+    >>> r["july_status"], r["july_p_met"], r["july_p_reason"]
+    ('on_track', None, 'history')
+    >>> r = bt.loc["grdp_growth_h2_2024"]  # derived: (FY − H1) 2024 / (FY − H1) 2023 − 1
+    >>> r["verdict"], round(float(r["outturn"]), 2), round(float(r["rounding_half_width"]), 2)
+    ('met', 8.14, 0.11)
     """
     after = assess_targets(reg, obs, as_of=outturn_as_of, lang=lang)
     july = assess_targets(reg, obs, as_of=july_as_of, lang=lang).set_index("target_id")
@@ -220,15 +222,39 @@ def _agreement(july_status: str, verdict: str) -> str:
     return "expected" if expected_met == (verdict == "met") else "surprise"
 
 
-def brier_score(bt: pd.DataFrame) -> tuple[float | None, int]:
-    """Mean of (p − outcome)² over targets with a July probability and a clear outcome (met 1, missed 0).
+def events(bt: pd.DataFrame) -> pd.DataFrame:
+    """One row per independent event: an indicator's H2 and full-year targets are one outcome, not two.
+
+    Of an indicator's targets with a clear verdict (met or missed), the full-year one is kept, else the H2 one.
 
     Examples
     --------
-    >>> brier_score(pd.DataFrame({"july_p_met": [0.8, 0.6, None], "verdict": ["met", "missed", "met"]}))
+    >>> bt = pd.DataFrame({"indicator": ["a", "a", "b"], "period": ["H2-2024", "FY-2024", "H2-2024"],
+    ...                    "verdict": ["met", "met", "missed"], "july_p_met": [0.7, 0.8, 0.4]})
+    >>> events(bt)[["indicator", "period"]].values.tolist()
+    [['a', 'FY-2024'], ['b', 'H2-2024']]
+    """
+    clear = bt[bt["verdict"].isin(["met", "missed"])]
+    order = clear.assign(_fy=clear["period"].str.startswith("FY-")).sort_values("_fy", kind="stable")
+    kept = order.drop_duplicates("indicator", keep="last").drop(columns="_fy")
+    return kept.sort_index()
+
+
+def brier_score(bt: pd.DataFrame) -> tuple[float | None, int]:
+    """Mean of (p − outcome)² over independent events (:func:`events`) with a July probability (met 1, missed 0).
+
+    Each indicator counts once: its H2 and full-year targets share one outcome, and counting both would
+    count one surprise twice. The event's probability is that of the target :func:`events` keeps; an
+    indicator whose kept target has no July probability is not scored.
+
+    Examples
+    --------
+    >>> brier_score(pd.DataFrame({"indicator": ["a", "a", "b", "c"], "period": ["H2-2024", "FY-2024", "FY-2024", "FY-2024"],
+    ...     "july_p_met": [0.9, 0.8, 0.6, None], "verdict": ["met", "met", "missed", "met"]}))
     (0.2, 2)
     """
-    sel = bt[bt["july_p_met"].notna() & bt["verdict"].isin(["met", "missed"])]
+    ev = events(bt)
+    sel = ev[ev["july_p_met"].notna()]
     if sel.empty:
         return None, 0
     y = (sel["verdict"] == "met").astype(float)

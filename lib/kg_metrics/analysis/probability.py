@@ -6,6 +6,8 @@ Two models, one per kind of target, each fitted to the non-COVID years before th
 - **level targets** of additive indicators (rice, tourists …): the ratio r = H2 / H1 of each earlier
   year with both an H1 and a full-year level (H2 = year − H1); H2 of the target year = H1 × r, the year
   = H1 + H2. A within-year ratio, so levels before a re-basing still count.
+- **cumulative rates** (public-investment disbursement, not additive): the gain d = full-year rate − H1 rate
+  (pp) of each earlier year with both; the year's rate = H1 + d.
 - **growth targets** (GRDP): the gap d = full-year growth − H1 growth (pp) of each earlier year with both
   published; the year's growth = g₁ + d, and H2 growth g₂ = (g − w₁·g₁) / (1 − w₁).
 
@@ -31,8 +33,8 @@ import numpy as np
 import pandas as pd
 
 from kg_metrics.arithmetic import growth
-from kg_metrics.analysis.assessment import RESOLUTION_AS_OF
-from kg_metrics.data.observations import lookup, province_of
+from kg_metrics.analysis.assessment import RESOLUTION_AS_OF, h1_to_fy_gains
+from kg_metrics.data.observations import as_of_view, lookup, province_of
 from kg_metrics.data.periods import parse_period
 from kg_metrics.data.registry import Registry
 from kg_metrics.arithmetic.status import THRESHOLDS, Thresholds
@@ -41,12 +43,13 @@ from kg_metrics.arithmetic.status import THRESHOLDS, Thresholds
 DEFAULT_DRAWS = 100_000
 #: The default seed (the resolution's date).
 DEFAULT_SEED = 20240718
-#: Fewer usable years of history than this: no probability.
-MIN_YEARS = 2
+#: Fewer usable years of history than this: no probability (with fewer, the spread of the H2/H1 behaviour
+#: is a guess, and a probability from it would claim more than the data know).
+MIN_YEARS = 5
 #: Quantiles kept for the fan charts (fractions).
 FAN_QUANTILES = (0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95)
 #: Why a probability is missing (keys of :attr:`Probability.reason`).
-REASONS = ("outturn", "not_additive", "no_h1", "no_h1_growth", "no_weight", "history", "not_modelled")
+REASONS = ("outturn", "no_h1", "no_h1_growth", "no_weight", "history", "not_modelled")
 
 
 @dataclass
@@ -93,9 +96,13 @@ def predictive(values: list[float] | np.ndarray) -> tuple[float, float, int]:
 
     Examples
     --------
-    >>> c, s, df = predictive([3.28, 0.42])
-    >>> round(c, 2), round(s, 4), df
-    (1.85, 2.4768, 1)
+    >>> c, s, df = predictive([-0.27, 0.38, 0.4, 3.28, 0.42])
+    >>> round(c, 3), round(s, 4), df
+    (0.842, 1.5265, 4)
+    >>> predictive([3.28, 0.42])
+    Traceback (most recent call last):
+    ...
+    ValueError: need at least 5 values, got 2
     """
     x = np.asarray(values, dtype=float)
     n = len(x)
@@ -158,9 +165,10 @@ def _fy_and_h1(obs: pd.DataFrame, indicator: str, measure: str, before_year: int
                ) -> tuple[dict[int, tuple[float, float]], list[int]]:
     """The (full year, H1) figures of ``measure`` of each year before ``before_year`` with both known at ``as_of``
     (and not ``skip(fy, h1)``): ({year: (fy, h1)}, [COVID years that had them but are left out])."""
+    obs = as_of_view(obs, as_of)
     rows = obs[(obs["indicator"] == indicator) & (obs["measure"] == measure)
                & (obs["area"] == (area or province_of(obs)))]
-    by = {p: float(v) for p, v in zip(rows["period"], rows["value"]) if parse_period(p).end.isoformat() <= as_of}
+    by = {p: float(v) for p, v in zip(rows["period"], rows["value"])}
     out, left_out = {}, []
     for p, fy in by.items():
         if not p.startswith("FY-"):
@@ -190,7 +198,7 @@ def h2_h1_ratios(obs: pd.DataFrame, indicator: str, before_year: int, as_of: str
     >>> from kg_metrics.data.observations import load_observations
     >>> r, left_out = h2_h1_ratios(load_observations(), "tourists", 2024)
     >>> {y: round(v, 4) for y, v in r.items()}, left_out
-    ({2019: 0.9761, 2022: 1.1687, 2023: 0.7172}, [2020, 2021])
+    ({2019: 0.9761, 2022: 1.1494, 2023: 0.7}, [2020, 2021])
     """
     levels, left_out = _fy_and_h1(obs, indicator, "level", before_year, as_of, thresholds, area,
                                   skip=lambda fy, h1: h1 <= 0 or fy < h1)
@@ -236,12 +244,16 @@ def target_probabilities(reg: Registry, obs: pd.DataFrame, as_of: str = RESOLUTI
     >>> from kg_metrics.data.observations import load_observations
     >>> reg = load_registry()
     >>> ps = {p.target_id: p for p in target_probabilities(reg, load_observations(reg))}
-    >>> round(ps["grdp_growth_fy2024"].p_met, 2), round(ps["tourists_h2_2024"].p_met, 2)
-    (0.72, 0.81)
+    >>> p = ps["grdp_growth_fy2024"]  # as of 18/7/2024: 2 usable years, fewer than MIN_YEARS
+    >>> p.p_met, p.reason, p.years
+    (None, 'history', [2022, 2023])
+    >>> ps["grdp_growth_h2_2024"].reason  # the 2023 GRDP level was not yet published
+    'no_weight'
     >>> ps["rice_fy2024"].p_met, ps["rice_fy2024"].reason, ps["rice_fy2024"].years
-    (None, 'history', [2023])
+    (None, 'no_h1', [2023])
     """
     tg = reg.targets if target_ids is None else reg.targets[reg.targets["target_id"].isin(target_ids)]
+    obs = as_of_view(obs, as_of)
     sims: dict[str, tuple] = {}
     out = []
     for t in tg.to_dict("records"):
@@ -292,8 +304,7 @@ def _one(t: dict, reg: Registry, obs: pd.DataFrame, as_of: str, n_draws: int, se
         pr.method = "h2_h1_ratio"
         additive = bool(reg.indicators.set_index("indicator").loc[ind, "additive"])
         if not additive:
-            pr.reason = "not_additive"
-            return pr
+            return _path_probability(pr, obs, reg, get(f"H1-{y}"), y, half, th, n_draws, seed, sims, keep)
         ratios, pr.excluded_years = h2_h1_ratios(obs, ind, y, as_of, th, reg.province)
         pr.history = ratios
         h1 = get(f"H1-{y}")
@@ -313,6 +324,32 @@ def _one(t: dict, reg: Registry, obs: pd.DataFrame, as_of: str, n_draws: int, se
     else:
         pr.reason = "not_modelled"
         return pr
+    return _finish(pr, x, n_draws, seed, keep)
+
+
+def _path_probability(pr: Probability, obs: pd.DataFrame, reg: Registry, h1: pd.Series | None, y: int, half: str,
+                      th: Thresholds, n_draws: int, seed: int, sims: dict, keep: bool) -> Probability:
+    """A cumulative rate (disbursement): year = H1 + the H1→year gain, drawn from the gains of earlier years."""
+    pr.method = "h1_fy_path"
+    pr.history = h1_to_fy_gains(obs, pr.indicator, y, th, reg.province)
+    if half != "FY":
+        pr.reason = "not_modelled"
+        return pr
+    if h1 is None:
+        pr.reason = "no_h1"
+        return pr
+    pr.h1 = float(h1["value"])
+    if len(pr.history) < MIN_YEARS:
+        pr.reason = "history"
+        return pr
+    key = (pr.indicator, "path")
+    if key not in sims:
+        c, s, df = predictive(list(pr.history.values()))
+        sims[key] = draw(c, s, df, n_draws, indicator_rng(seed, pr.indicator))
+    return _finish(pr, pr.h1 + sims[key], n_draws, seed, keep)
+
+
+def _finish(pr: Probability, x: np.ndarray, n_draws: int, seed: int, keep: bool) -> Probability:
     pr.p_met = float(meets_array(x, pr.comparator, pr.target).mean())
     pr.quantiles = _quantiles(x)
     pr.n_draws, pr.seed = n_draws, seed

@@ -40,7 +40,7 @@ import pandas as pd
 
 from kg_metrics.arithmetic import growth
 from kg_metrics.analysis.assessment import RESOLUTION_AS_OF
-from kg_metrics.data.observations import derive, lookup
+from kg_metrics.data.observations import AS_OF_ATTR, as_of_view, derive, lookup
 from kg_metrics.data.periods import parse_period
 from kg_metrics.data.registry import Registry
 from kg_metrics.arithmetic.status import meets
@@ -54,8 +54,12 @@ def resolution_year(reg: Registry) -> int:
 
 
 def apply_scenario(reg: Registry, obs: pd.DataFrame, scenario: Scenario | None,
-                   sectors: list[str] | None = None) -> tuple[Registry, pd.DataFrame]:
+                   sectors: list[str] | None = None, as_of: str | None = None) -> tuple[Registry, pd.DataFrame]:
     """The registry and the observations with the scenario's H1 revisions in place.
+
+    With revisions, the result is the view of ``obs`` as of ``as_of``
+    (:func:`kg_metrics.data.observations.as_of_view`; the latest of everything when None) with the
+    revisions applied, each dated ``as_of``: an assumption made on the assessment day.
 
     A revised figure replaces the published one (status ``scenario``, its source the assumption's);
     figures derived from it are derived again (e.g. the H1 GRDP level from a revised H1 growth); a
@@ -86,6 +90,8 @@ def apply_scenario(reg: Registry, obs: pd.DataFrame, scenario: Scenario | None,
     if scenario is None or not scenario.h1_revisions:
         return reg, obs
     y = resolution_year(reg)
+    obs = as_of_view(obs, as_of)
+    day = obs.attrs[AS_OF_ATTR]
     sector_of = reg.indicators.set_index("indicator")["sector"]
     present = sorted(set(sector_of.reindex(obs["indicator"].unique()).dropna()))
     loaded = set(sectors) if sectors is not None else set(present)
@@ -98,7 +104,7 @@ def apply_scenario(reg: Registry, obs: pd.DataFrame, scenario: Scenario | None,
         key = (ind, rev.measure, f"H1-{y}")
         fields = dict(value=rev.value, status="scenario", qualifier="", value_published=float("nan"),
                       unit_published="", source_url=rev.source if rev.source.startswith("http") else "",
-                      note=f"{scenario.name}: {rev.justification}", derivation="")
+                      note=f"{scenario.name}: {rev.justification}", derivation="", published=day)
         if key in derived_keys:
             after.append((key, fields))
             continue
@@ -112,11 +118,12 @@ def apply_scenario(reg: Registry, obs: pd.DataFrame, scenario: Scenario | None,
             row = dict(indicator=ind, measure=rev.measure, period=key[2], area=reg.province, unit=unit,
                        file=f"{SCENARIO_DIR}/{scenario.name}.yml", row=0, **fields)
             base = pd.concat([base, pd.DataFrame([row])], ignore_index=True)
-    out = derive(base.reset_index(drop=True), reg, present).reset_index(drop=True)
+    out = derive(base.reset_index(drop=True), reg, present, strict=False).reset_index(drop=True)
     for (ind, measure, period), fields in after:
         mask = (out["indicator"] == ind) & (out["measure"] == measure) & (out["period"] == period)
         for k, v in fields.items():
             out.loc[mask, k] = v
+    out.attrs[AS_OF_ATTR] = day
     return reg, out
 
 
@@ -139,7 +146,7 @@ class ScenarioOutcome:
     year: int
     as_of: str
     h1_weight: float | None
-    h1_weight_source: str  # 'data' or 'scenario'
+    h1_weight_source: str  # 'data', 'resolution' (implied by its g and g₂: the data lacked the base levels) or 'scenario'
     h1_weight_data: float | None
     grdp_h1_growth_pct: float | None
     grdp_h1_source: str  # status of the H1 growth figure ('estimate', 'scenario' …)
@@ -173,8 +180,8 @@ def h1_pace(obs: pd.DataFrame, indicator: str, year: int, as_of: str = RESOLUTIO
     --------
     >>> from kg_metrics.data.observations import load_observations
     >>> obs = load_observations()
-    >>> h1_pace(obs, "grdp", 2024), round(h1_pace(obs, "rice", 2024), 2)
-    (6.84, 2.8)
+    >>> h1_pace(obs, "grdp", 2024), h1_pace(obs, "rice", 2024), round(h1_pace(obs, "fishery", 2024), 2)
+    (6.84, None, 0.86)
     """
     return _pace(lambda ind, p, m="level": lookup(obs, ind, p, m, as_of=as_of), indicator, year)
 
@@ -188,17 +195,24 @@ def _pace(get, indicator: str, year: int) -> float | None:
 
 
 def _getter(obs: pd.DataFrame, as_of: str, area: str):
-    """A fast :func:`kg_metrics.data.observations.lookup` over ``obs`` (``area``, periods ending by ``as_of``)."""
-    kg = obs[obs["area"] == area]
-    index: dict[tuple[str, str, str], pd.Series] = {}
-    for i, (ind, m, p) in enumerate(zip(kg["indicator"], kg["measure"], kg["period"])):
-        if (ind, m, p) not in index and parse_period(p).end.isoformat() <= as_of:
-            index[(ind, m, p)] = kg.iloc[i]
+    """A fast :func:`kg_metrics.data.observations.lookup` over ``obs``: the ``area``'s figures as known on
+    ``as_of`` (:func:`kg_metrics.data.observations.as_of_view`: the latest vintage published by then, no plans)."""
+    view = as_of_view(obs, as_of)
+    kg = view[view["area"] == area]
+    index: dict[tuple[str, str, str], pd.Series] = {
+        (ind, m, p): kg.iloc[i] for i, (ind, m, p) in enumerate(zip(kg["indicator"], kg["measure"], kg["period"]))}
 
     def get(ind: str, p: str, m: str = "level") -> pd.Series | None:
         return index.get((ind, m, p))
 
     return get
+
+
+def _grdp_targets(reg: Registry, y: int) -> tuple[float | None, float | None]:
+    """The resolution's GRDP growth targets (year, H2) for year ``y``, None where it sets none."""
+    tg = reg.targets[(reg.targets["indicator"] == "grdp") & (reg.targets["measure"] == "growth_yoy_pct")]
+    fy, h2 = tg[tg["period"] == f"FY-{y}"]["value"], tg[tg["period"] == f"H2-{y}"]["value"]
+    return (float(fy.iloc[0]) if len(fy) else None), (float(h2.iloc[0]) if len(h2) else None)
 
 
 def grdp_annual_growth(h1_weight: float, h1_growth_pct: float, component_h2_contributions_pp: Mapping[str, float]
@@ -228,24 +242,35 @@ def scenario_outcome(reg: Registry, obs: pd.DataFrame, scenario: Scenario | None
     >>> from kg_metrics.data.scenario_files import load_scenario
     >>> reg = load_registry()
     >>> obs = load_observations(reg)
-    >>> [round(scenario_outcome(reg, obs, load_scenario(n, reg=reg)).grdp_annual_growth_pct, 2)
-    ...  for n in ("baseline", "low", "high")]
-    [6.84, 5.49, 7.03]
-    >>> oc = scenario_outcome(reg, obs)
-    >>> round(oc.target("rice_fy2024")["projected"], 4)  # 2,57 + 2,05 × (1 + 2,8%)
-    4.6774
+    >>> from kg_metrics.data.observations import as_of_view
+    >>> oc = scenario_outcome(reg, as_of_view(obs, "2024-07-18"))
+    >>> oc.h1_weight, oc.h1_weight_source  # no 2023 GRDP level by then: (6,7 − 6,56) / (6,84 − 6,56)
+    (0.5, 'resolution')
+    >>> oc.grdp_annual_growth_pct is None  # the sectors' H1 2024 growth was not published by then
+    True
+    >>> round(oc.target("rice_fy2024")["h2_base"], 2), oc.target("rice_fy2024")["missing"]  # 4,55 − 2,5; no H1 2024
+    (2.05, 'growth')
     """
     scenario = scenario or baseline_scenario(reg.data_dir)
-    _, obs2 = apply_scenario(reg, obs, scenario)
+    _, obs2 = apply_scenario(reg, obs, scenario, as_of=as_of)
     y = resolution_year(reg)
     b = y - 1
 
     get = _getter(obs2, as_of, reg.province)
     h1b, fyb = _v(get("grdp", f"H1-{b}")), _v(get("grdp", f"FY-{b}"))
     w1_data = growth.h1_weight(h1b, fyb) if h1b is not None and fyb else None
-    w1 = scenario.h1_weight.h1_weight if scenario.h1_weight is not None else w1_data
     g1_row = get("grdp", f"H1-{y}", "growth_yoy_pct")
     g1 = _v(g1_row)
+    w1_source = "scenario" if scenario.h1_weight is not None else "data"
+    g1_data = _v(_getter(obs, as_of, reg.province)("grdp", f"H1-{y}", "growth_yoy_pct"))
+    if w1_data is None and g1_data is not None:
+        # The base year's levels were not yet published: the w₁ the resolution's own g and g₂ imply, with
+        # the H1 growth the resolution worked from (the published one, not a scenario's revision).
+        g_t, g2_t = _grdp_targets(reg, y)
+        if g_t is not None and g2_t is not None and g1_data != g2_t:
+            w1_data = growth.implied_h1_weight(g_t, g2_t, g1_data)
+            w1_source = w1_source if scenario.h1_weight is not None else "resolution"
+    w1 = scenario.h1_weight.h1_weight if scenario.h1_weight is not None else w1_data
 
     # components: H1 contributions (weights H1-b) and H2 contributions (weights H2-b, else H1-b)
     rows = []
@@ -292,7 +317,7 @@ def scenario_outcome(reg: Registry, obs: pd.DataFrame, scenario: Scenario | None
     targets = [_project(t, reg, scenario, get, y, w1, g1, g2, annual, as_of, obs2)
                for t in reg.targets.to_dict("records")]
     return ScenarioOutcome(scenario=scenario, year=y, as_of=as_of, h1_weight=w1,
-                           h1_weight_source="scenario" if scenario.h1_weight is not None else "data",
+                           h1_weight_source=w1_source,
                            h1_weight_data=w1_data, grdp_h1_growth_pct=g1,
                            grdp_h1_source="" if g1_row is None else str(g1_row["status"]),
                            grdp_h2_growth_pct=g2, grdp_annual_growth_pct=annual, h1_rounding_pp=rounding,

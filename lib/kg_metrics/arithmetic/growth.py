@@ -55,6 +55,22 @@ def required_h2_growth(annual_growth_pct: float, h1_growth_pct: float, h1_weight
     return (annual_growth_pct - h1_weight * h1_growth_pct) / (1 - h1_weight)
 
 
+def implied_h1_weight(annual_growth_pct: float, h2_growth_pct: float, h1_growth_pct: float) -> float:
+    """The H1 weight w₁ that a stated annual target g, H2 requirement g₂ and H1 growth g₁ imply.
+
+    w₁ = (g − g₂) / (g₁ − g₂), from g = w₁·g₁ + (1 − w₁)·g₂. The resolution states g and g₂; with the
+    published g₁ this recovers the weight its arithmetic used (a derived figure).
+
+    Examples
+    --------
+    >>> implied_h1_weight(6.7, 6.56, 6.84)
+    0.5
+    """
+    if abs(h1_growth_pct - h2_growth_pct) < 1e-12:
+        raise ValueError("H1 and H2 growth are equal: any weight gives the same year")
+    return round((annual_growth_pct - h2_growth_pct) / (h1_growth_pct - h2_growth_pct), 12)
+
+
 def annual_growth(h1_growth_pct: float, h2_growth_pct: float, h1_weight: float) -> float:
     """Year growth (%) from the half-year growths: g = w₁·g₁ + (1 − w₁)·g₂.
 
@@ -188,3 +204,18 @@ def pro_rata_target(h2_target: float, months_into_h2: int) -> float:
     if not 0 <= months_into_h2 <= 6:
         raise ValueError("months_into_h2 must be between 0 and 6")
     return h2_target * months_into_h2 / 6
+
+
+def projected_by_path(h1_level: float, past_gains: list[float]) -> float:
+    """The year's level of a cumulative rate from its H1 level and the usual H1→year gain of past years.
+
+    projected = H1 + mean(FY_k − H1_k) over the past years k (percentage points for a rate).
+
+    Examples
+    --------
+    >>> projected_by_path(40.0, [50.0, 46.0])
+    88.0
+    """
+    if not past_gains:
+        raise ValueError("need at least one past year's H1→year gain")
+    return h1_level + sum(past_gains) / len(past_gains)

@@ -16,6 +16,9 @@ class Thresholds:
     implied_h1_tolerance_pct: float = 2.0
     #: H2 share of the year target outside the historical range by more than this: flagged.
     h2_share_tolerance_pp: float = 2.0
+    #: A cumulative rate (disbursement) projected along the usual H1→year path up to this many pp short of
+    #: its target: at risk; further short: off track.
+    path_at_risk_pp: float = 10.0
     #: Years left out of seasonal history (COVID-19 lockdowns distort the H1/H2 split).
     covid_years: tuple[int, ...] = (2020, 2021)
 
