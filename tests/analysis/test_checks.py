@@ -161,3 +161,43 @@ def test_the_share_ranges_by_hand(data_dir, csv_tools):
     assert round(3.75 / 9.2 * 100, 1) == 40.8
     assert round(h2_share_pct(fig(agri, "rice", "FY-2023"), fig(agri, "rice", "H1-2023")), 1) == 45.1
     assert round(2.035 / 4.6 * 100, 1) == 44.2
+
+
+@pytest.fixture
+def with_derived_intl_h1(data_copy):
+    """H1 2024 international arrivals *derived* (Jan–Jul 560.000 − July 51.355 = 508.645, both synthetic rows
+    dated before the session), as the old data derived it: a computed figure, never a reported one."""
+    rows = [["intl_tourists", "level", "YTD07-2024", "kien_giang", "", "560.000", "arrivals", "estimate",
+             "https://example.test/synthetic", "2024-07-16", "synthetic (test)"],
+            ["intl_tourists", "level", "M07-2024", "kien_giang", "", "51.355", "arrivals", "estimate",
+             "https://example.test/synthetic", "2024-07-16", "synthetic (test)"]]
+    with open(data_copy / "observations" / "tourism.csv", "a", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    with open(data_copy / "derivations.yml", "a", encoding="utf-8") as fh:
+        fh.write("  - output: intl_tourists/level/H1-2024\n    method: difference\n"
+                 "    inputs: [intl_tourists/level/YTD07-2024, intl_tourists/level/M07-2024]\n"
+                 "    why: synthetic, Jan–Jul minus July\n")
+    reg = load_registry(data_copy)
+    return reg, load_observations(reg)
+
+
+def test_a_derived_h1_is_never_called_reported(with_derived_intl_h1):
+    """Truth defect: the old check wrote 'so với H1 báo cáo ≈508.645' for a figure computed by kg_metrics."""
+    from kg_metrics.report.briefing import Briefing
+    from kg_metrics.report.sections import section_data
+
+    reg, obs = with_derived_intl_h1
+    for lang, derived_words, reported_words in (("vi", "H1 tính suy ra", "báo cáo ≈"), ("en", "derived H1", "reported H1")):
+        msg = anomalies(assess_targets(reg, obs, lang=lang), lang).set_index(["indicator", "check"]).loc[
+            ("intl_tourists", "implied_h1"), "message"]
+        assert derived_words in msg and "≈508" in msg and reported_words not in msg
+        b = Briefing(reg, obs, lang=lang, notebook="sector", sector="tourism")
+        facts = [f for tg in section_data("targets", b)["targets"] if tg["target_id"] == "intl_tourists_fy2024"
+                 for f in tg["facts"]]
+        h1_fact = [f for f in facts if isinstance(f.get("note"), dict)
+                   and f["note"].get("source", {}).get("status") == "derived" and "508" in f["note"]["source"]["how"]]
+        assert h1_fact, facts
+        label = h1_fact[0]["label"]
+        assert ("tính suy ra" if lang == "vi" else "derived") in label
+        assert ("báo cáo" not in label.replace("không phải số báo cáo", "")) if lang == "vi" else (
+            "reported" not in label.replace("not reported", ""))

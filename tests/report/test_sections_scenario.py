@@ -2,18 +2,60 @@
 assumptions with their sources, what they imply for GRDP and every target, and the banner under the title."""
 from __future__ import annotations
 
+import csv
 import html
+import shutil
 
 import pytest
+
+from kg_metrics.data.observations import load_observations
+from kg_metrics.data.registry import load_registry
 
 from kg_metrics.data.scenario_files import H1Weight, Scenario, load_scenario, scenario_names
 from kg_metrics.report import templating
 from kg_metrics.report.briefing import Briefing
 
 
+SYNTHETIC = "https://example.test/synthetic"
+#: What the GRDP and tourist outcomes need but was not published by 18/7/2024 (as tests/analysis/test_scenarios.py):
+#: services' and product taxes' H1 2023 levels, the components' H1 2024 growth (the H2 pace where a scenario sets
+#: none) and the H1 2024 tourist count; (file, indicator, measure, period, value, unit, published), estimates.
+SYNTHETIC_ROWS = [
+    ("economy", "va_services", "level", "H1-2023", "12.862", "bn_vnd", "2023-07-04"),
+    ("economy", "va_taxes", "level", "H1-2023", "1.960,95", "bn_vnd", "2023-07-04"),
+    ("economy", "va_agri", "growth_yoy_pct", "H1-2024", "2,46", "pct", "2024-07-10"),
+    ("economy", "va_industry", "growth_yoy_pct", "H1-2024", "10,35", "pct", "2024-07-10"),
+    ("economy", "va_services", "growth_yoy_pct", "H1-2024", "9,8", "pct", "2024-07-10"),
+    ("economy", "va_taxes", "growth_yoy_pct", "H1-2024", "5,71", "pct", "2024-07-10"),
+    ("tourism", "tourists", "level", "H1-2024", "5,472384", "m_arrivals", "2024-07-15"),
+]
+# H1 2023 value added (bn VND): agriculture and industry from economy.csv, services and taxes the rows above
+H1_2023 = {"va_agri": 13897.96, "va_industry": 7151.09, "va_services": 12862.0, "va_taxes": 1960.95}
+# low.yml's H2 paces; w₁ as of 18/7/2024 is the resolution's (6,7 − 6,56) / (6,84 − 6,56) = 0,5 (no 2023 level yet)
+LOW = {"va_agri": 0.79, "va_industry": 7.09, "va_services": 6.15, "va_taxes": 4.6}
+W1 = (6.7 - 6.56) / (6.84 - 6.56)
+G2_LOW = sum(H1_2023[c] / 35872 * LOW[c] for c in LOW)
+ANNUAL_LOW = W1 * 6.84 + (1 - W1) * G2_LOW
+TOURISTS_LOW = 5.472384 + (8.5 - 5) * (1 - 0.1352)  # H1 2024 + H2 2023 ('>8,5' − '≈5') × (1 − 13,52%)
+
+
 @pytest.fixture(scope="module")
-def low(registry, observations, shipped):
-    return {lang: Briefing(registry, observations, lang=lang, scenario=shipped["low"]) for lang in ("vi", "en")}
+def synthetic(tmp_path_factory, data_dir):
+    dest = tmp_path_factory.mktemp("scenario") / "data"
+    shutil.copytree(data_dir, dest)
+    for file, ind, measure, period, value, unit, published in SYNTHETIC_ROWS:
+        with open(dest / "observations" / f"{file}.csv", "a", encoding="utf-8", newline="") as fh:
+            csv.writer(fh).writerow([ind, measure, period, "kien_giang", "", value, unit, "estimate", SYNTHETIC,
+                                     published, "synthetic (test)"])
+    reg = load_registry(dest)
+    return reg, load_observations(reg)
+
+
+@pytest.fixture(scope="module")
+def low(synthetic):
+    reg, obs = synthetic
+    scenario = load_scenario("low", reg=reg)  # the copy's data/scenarios/low.yml
+    return {lang: Briefing(reg, obs, lang=lang, scenario=scenario) for lang in ("vi", "en")}
 
 
 @pytest.fixture(scope="module")
@@ -25,21 +67,25 @@ def _text(b: Briefing) -> str:
     return html.unescape(b.section("scenario").text)
 
 
-def test_data_low(registry, observations, shipped):
-    d = Briefing(registry, observations, scenario=shipped["low"]).data("scenario")
+def test_data_low(low):
+    d = low["vi"].data("scenario")
     assert d["name"] == "low" and d["file"] == "data/scenarios/low.yml" and d["sector"] is None
     kinds = {(a["kind"], a["key"]): a for a in d["assumptions"]}
     assert kinds[("h2_growth", "va_agri")]["value"] == 0.79 and kinds[("h2_growth", "va_agri")]["shown"] == "0,79%"
-    assert kinds[("h2_growth", "tourists")]["value"] == -12.86
+    # tourists: H2 2023 on H2 2022 = (8,5 − 5) / (7,568182 − 5 / 1,42) − 1 (tourism.csv, published by 18/7/2024)
+    assert round(((8.5 - 5) / (7.568182 - 5 / 1.42) - 1) * 100, 2) == -13.52
+    assert kinds[("h2_growth", "tourists")]["value"] == -13.52
     assert kinds[("h2_growth", "tourists")]["source"].startswith("derived from observations/tourism.csv")
     g = d["grdp"]
-    assert round(g["annual_growth_pct"], 2) == 5.49 and round(g["h2_growth_pct"], 2) == 4.17
-    assert (g["comparator"], g["target"], g["met"]) == ("≥", 6.7, False) and g["h1_weight_source"] == "data"
+    assert g["annual_growth_pct"] == pytest.approx(ANNUAL_LOW) and g["h2_growth_pct"] == pytest.approx(G2_LOW)
+    assert round(ANNUAL_LOW, 2) == 5.51 and round(G2_LOW, 2) == 4.18
+    assert (g["comparator"], g["target"], g["met"]) == ("≥", 6.7, False)
     assert [c["component"] for c in d["components"]] == ["va_agri", "va_industry", "va_services", "va_taxes"]
     assert {c["h2_growth_source"] for c in d["components"]} == {"scenario"}
     assert d["figure_no"] == 1 and d["chart"] is not None
     t = {r["target_id"]: r for r in d["targets"]}
-    assert t["tourists_fy2024"]["projected_shown"] == "8,566 triệu lượt khách" and t["tourists_fy2024"]["met"] is False
+    assert round(TOURISTS_LOW, 3) == 8.499  # 5,472384 + 3,5 × 0,8648
+    assert t["tourists_fy2024"]["projected"] == pytest.approx(TOURISTS_LOW) and t["tourists_fy2024"]["met"] is False
     assert "Tổng mức bán lẻ hàng hóa và doanh thu dịch vụ tiêu dùng, năm 2024" in d["unprojected"]["h2_base"]
 
 
@@ -47,10 +93,10 @@ def test_section_vi(low):
     b = low["vi"]
     text = _text(b)
     for s in ("<h2>Kịch bản low: giả định và kết quả</h2>", "(tệp data/scenarios/low.yml)", "0,79%", "vccinews.com",
-              "Tăng trưởng GRDP cả năm 2024 theo kịch bản: <strong>5,49%</strong>", "0,4927 × 6,84% + 0,5073 × 4,17%",
-              "mục tiêu ≥ 6,7%: <strong>không đạt</strong>", "6 tháng đầu năm 2023", "-12,86%",
+              "Tăng trưởng GRDP cả năm 2024 theo kịch bản: <strong>5,51%</strong>", "0,5000 × 6,84% + 0,5000 × 4,18%",
+              "mục tiêu ≥ 6,7%: <strong>không đạt</strong>", "6 tháng đầu năm 2023", "-13,52%",
               '<span class="data-note" lang="en">', "derived from observations/tourism.csv",
-              '<span class="derived">≈8,566 triệu lượt khách</span>', "<strong>GRDP (tổng)</strong>",
+              '<span class="derived">≈8,499 triệu lượt khách</span>', "<strong>GRDP (tổng)</strong>",
               '<span class="status status-off_track">Không đạt</span>', "thiếu số liệu 6 tháng cuối năm 2023",
               '<ul class="kg-unprojected"><li><span class="status status-not_assessable">Chưa tính được</span>',
               "Hình 1. Đóng góp của từng khu vực vào tăng trưởng GRDP năm 2024 theo kịch bản low"):
@@ -60,22 +106,26 @@ def test_section_vi(low):
 
 def test_section_en_uses_english_numbers(low):
     text = _text(low["en"])
-    assert "GRDP growth in 2024 under the scenario: <strong>5.49%</strong>" in text
+    assert "GRDP growth in 2024 under the scenario: <strong>5.51%</strong>" in text
     assert "target ≥ 6.7%: <strong>missed</strong>" in text and "<h2>Scenario low: assumptions and outcomes</h2>" in text
-    assert "5,49" not in text
+    assert "5,51" not in text
 
 
-def test_a_set_weight_is_an_assumption_and_a_note(registry, observations):
+def test_a_set_weight_is_an_assumption_and_a_note(synthetic):
+    reg, obs = synthetic
     s = Scenario(name="halves", title_vi="x", title_en="x",
                  h1_weight=H1Weight(h1_weight=0.5, justification="equal halves", source="https://example.org/w"))
-    text = _text(Briefing(registry, observations, scenario=s))
+    # as of 31/3/2025 the data's w₁ is 35.872 / (78.259 / 1,075) = 0,4928 (the 2023 level from the 2024 outturn)
+    assert round(35872 / (78259 / 1.075), 4) == 0.4928
+    text = _text(Briefing(reg, obs, scenario=s, as_of="2025-03-31"))
     assert ('<tr><td>Quyền số 6 tháng đầu năm 2023 (w₁)</td><td class="num">0,5000</td><td><span class="data-note" '
             'lang="en">equal halves</span></td><td><a href="https://example.org/w">example.org</a></td></tr>') in text
-    assert "w₁ = 0,5000 theo kịch bản (số liệu: 0,4927)." in text
+    assert "w₁ = 0,5000 theo kịch bản (số liệu: 0,4928)." in text
 
 
-def test_a_revised_h1_growth(registry, observations, shipped):
-    text = _text(Briefing(registry, observations, lang="en", scenario=shipped["h1_revised"]))
+def test_a_revised_h1_growth(synthetic):
+    reg, obs = synthetic
+    text = _text(Briefing(reg, obs, lang="en", scenario=load_scenario("h1_revised", reg=reg)))
     assert "g₁ = 5.86% is the scenario's revision." in text
     assert ", growth, H1 2024 (revised)</td><td class=\"num\">5.86%</td>" in text
 

@@ -52,7 +52,7 @@ def test_fields_are_the_same_in_every_language(lang):
 
 
 def test_t_fills_fields_and_names_a_missing_key():
-    assert t("analysis.missing.h1", "en", y=2024) == "the H1 2024 figure"
+    assert t("analysis.missing_growth", "en", figure="rice output for H1 2024") == "the year-on-year growth of rice output for H1 2024"
     with pytest.raises(KeyError, match="no text 'no.such_key' in the 'vi' catalog"):
         t("no.such_key", "vi")
 

@@ -202,3 +202,71 @@ def test_parse_number_only_ever_raises_number_parse_error(text, convention):
     except NumberParseError:
         return
     assert isinstance(value, Decimal) and value.is_finite()
+
+
+# --------------------------------------------------------------------------- precision of computed figures
+from kg_metrics.text.format import (comparator_text, format_rounded, format_target,  # noqa: E402
+                                    precision_exponent, round_to_inputs)
+
+
+def test_a_derived_count_is_shown_at_its_least_precise_inputs_precision():
+    # 6.672.384 − 1,2 triệu (± 0,05 triệu, + 0,5 of a visitor from the exact count), in millions: 5,5 triệu,
+    # never 5,472384 triệu
+    assert format_rounded(6.672384 - 1.2, 0.05 + 0.0000005, "vi", "triệu lượt khách") == "5,5 triệu lượt khách"
+    # 978.785 / 1,707 = 573.394,84…: a count of arrivals is whole, and known to the hundred here
+    assert format_rounded(978785 / 1.707, 168.2, "vi", "lượt khách") == "573.400 lượt khách"
+    assert format_rounded(978785 / 1.707, None, "vi", "lượt khách", count=True) == "573.395 lượt khách"
+    # two whole counts: a whole count, every place kept
+    assert format_rounded(572887 - 64242, 1.0, "en", "arrivals") == "508,645 arrivals"
+
+
+@pytest.mark.parametrize("value, half_width, expected", [
+    (9.2 - 3.75, 0.055, (5.5, 1)),         # 5,449999… in binary is still 5,45 → 5,5
+    (2.03, 0.005, (2.03, 2)),
+    (72799.767, 0.343, (72799.8, 1)),
+    (123.456, float("nan"), (123.456, None)),  # unknown precision: shown as is
+])
+def test_round_to_inputs(value, half_width, expected):
+    shown, decimals = round_to_inputs(value, half_width)
+    assert (shown, decimals) == (pytest.approx(expected[0]), expected[1])
+
+
+def test_precision_exponent_never_finer_than_the_coarsest_input():
+    assert precision_exponent(0.05) == -1 and precision_exponent(0.5) == 0 and precision_exponent(50) == 2
+    assert precision_exponent(None) is None and precision_exponent(0) is None
+
+
+# --------------------------------------------------------------------------- a target's comparator
+@pytest.mark.parametrize("comparator, wording, lang, expected", [
+    ("=", "đạt", "vi", "đạt 920 triệu USD"),
+    ("=", "đạt", "en", "reach 920 triệu USD"),
+    ("=", "công nhận thêm", "vi", "công nhận thêm 920 triệu USD"),  # the resolution's own word, in Vietnamese
+    ("≈", "ước đạt", "vi", "ước đạt 920 triệu USD"),
+    ("≈", "ước đạt", "en", "about 920 triệu USD"),
+    ("≥", "ít nhất", "vi", "≥ 920 triệu USD"),
+    (">", "trên", "en", "> 920 triệu USD"),
+])
+def test_a_target_reads_with_words_not_an_equals_sign(comparator, wording, lang, expected):
+    assert format_target(comparator, "920 triệu USD", lang, wording) == expected
+    assert "=" not in comparator_text("=", lang, wording)
+
+
+@pytest.mark.parametrize("target_id, lang, shown, expected", [
+    # targets.csv's comparator_text, as the resolution words each target
+    ("exports_fy2024", "vi", "920 triệu USD", "đạt 920 triệu USD"),             # = đạt
+    ("exports_fy2024", "en", "920 M USD", "reach 920 M USD"),
+    ("ntm_communes_fy2024", "vi", "5 xã", "công nhận thêm 5 xã"),              # = công nhận thêm
+    ("fishery_h2_2024", "vi", "439.051 tấn", "ước đạt 439.051 tấn"),            # ≈ ước đạt
+    ("pi_disbursement_fy2024", "vi", "95%", "≥ 95%"),                         # ≥ ít nhất
+    ("tourists_fy2024", "en", "9.2 M arrivals", "> 9.2 M arrivals"),          # > trên
+])
+def test_a_targets_wording_comes_from_the_registry(registry, target_id, lang, shown, expected):
+    t = registry.targets.set_index("target_id").loc[target_id]
+    wording = registry.comparator_wording(target_id)
+    assert wording == t["comparator_text"]
+    assert format_target(t["comparator"], shown, lang, wording) == expected
+
+
+def test_an_unknown_targets_wording_is_empty(registry):
+    assert registry.comparator_wording("nope") == ""
+    assert format_target("≥", "95%", "vi", registry.comparator_wording("nope")) == "≥ 95%"

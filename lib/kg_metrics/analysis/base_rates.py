@@ -52,9 +52,9 @@ def base_rate(obs: pd.DataFrame, indicator: str, measure: str, before_year: int,
     ({2019: True, 2022: False}, {2019: 'share_of_plan', 2022: 'plan'})
     """
     area = area or province_of(obs)
-    sel = obs[(obs["indicator"] == indicator) & (obs["area"] == area)]
-    figures = as_of_view(sel, as_of)
-    plans = plans_view(sel, as_of)
+    figures, plans = as_of_view(obs, as_of), plans_view(obs, as_of)  # cached per frame and date
+    figures = figures[(figures["indicator"] == indicator) & (figures["area"] == area)]
+    plans = plans[(plans["indicator"] == indicator) & (plans["area"] == area)]
     out = BaseRate(indicator, measure)
     plan_by = {p: float(v) for p, v in zip(plans[plans["measure"] == measure]["period"],
                                            plans[plans["measure"] == measure]["value"])}

@@ -36,9 +36,11 @@ def _implied(o: dict, lang: str, th: Thresholds) -> dict:
                     assessable=False, message=t("analysis.check.implied_h1_na", lang, implied=imp))
     gap = o["implied_h1_gap_pct"]
     flagged = abs(gap) > th.implied_h1_tolerance_pct
-    rep = ("≈" if o["reported_h1_status"] == "derived" else o["reported_h1_qualifier"]) + format_number(o["reported_h1"], lang)
+    derived = o["reported_h1_status"] == "derived"
+    rep = ("≈" if derived else o["reported_h1_qualifier"]) + format_number(o["reported_h1"], lang)
     key = "analysis.check.implied_h1_beyond" if flagged else "analysis.check.implied_h1_within"
-    msg = t(key, lang, implied=imp, reported=rep, gap=format_pct(gap, lang, 1),
+    h1 = t("analysis.check.h1_derived" if derived else "analysis.check.h1_reported", lang)  # never "reported" if computed
+    msg = t(key, lang, implied=imp, h1=h1, reported=rep, gap=format_pct(gap, lang, 1),
             tolerance=format_pct(th.implied_h1_tolerance_pct, lang, 0))
     return dict(indicator=o["indicator"], name=o["name"], check="implied_h1", flagged=flagged, assessable=True,
                 message=msg)

@@ -357,31 +357,68 @@ def check_observations(obs: pd.DataFrame, area: str | None = None, as_of: str | 
     return warnings
 
 
+#: Views already computed: (id(frame), kind, day) → (fingerprint, view). Sections ask for the same view
+#: many times; entries go with their frame (weakref.finalize), and a frame changed in place is viewed anew.
+_VIEWS: dict[tuple[int, str, str], tuple[tuple, pd.DataFrame]] = {}
+
+
+def _cached_view(obs: pd.DataFrame, kind: str, day: str, make) -> pd.DataFrame:
+    key, fp = (id(obs), kind, day), _fingerprint(obs)
+    hit = _VIEWS.get(key)
+    if hit is not None and hit[0] == fp:
+        return hit[1]
+    view = make()
+    if not any(k[0] == id(obs) for k in _VIEWS):
+        weakref.finalize(obs, _forget, id(obs))
+    _VIEWS[key] = (fp, view)
+    return view
+
+
+def _with_attrs(view: pd.DataFrame, obs: pd.DataFrame, day: str) -> pd.DataFrame:
+    """``view`` recording ``obs``'s facts as they are now (attrs may have been set since it was cached)."""
+    view.attrs = {**obs.attrs, AS_OF_ATTR: day}
+    return view
+
+
+def _forget(frame_id: int) -> None:
+    for k in [k for k in _VIEWS if k[0] == frame_id]:
+        _VIEWS.pop(k, None)
+
+
 def as_of_view(obs: pd.DataFrame, as_of: str | None = None) -> pd.DataFrame:
     """What was known on ``as_of``: for each figure, its latest vintage published on or before that date.
 
     Plans (``status`` plan) are left out: they are not figures of what happened (:func:`plans_view`).
     On a tie of dates a sourced figure wins over a derived one. ``as_of`` None: the latest of everything.
     The view records its date in ``attrs['as_of']``; a view asked again for the same date is returned as is.
+    Do not change a view in place: it is shared by everyone who asks for it.
     """
     day = as_of or "9999-12-31"
     if obs.attrs.get(AS_OF_ATTR) == day:
         return obs
-    sel = obs[(obs["status"] != "plan") & (obs["published"] <= day)]
-    order = sel.assign(_derived=sel["status"] == "derived").sort_values(["published", "_derived"],
-                                                                         ascending=[True, False], kind="stable")
-    view = sel.loc[order.drop_duplicates(KEY, keep="last").index.sort_values()]
-    view.attrs = {**obs.attrs, AS_OF_ATTR: day}
-    return view
+
+    def make() -> pd.DataFrame:
+        sel = obs[(obs["status"] != "plan") & (obs["published"] <= day)]
+        order = sel.assign(_derived=sel["status"] == "derived").sort_values(["published", "_derived"],
+                                                                             ascending=[True, False], kind="stable")
+        view = sel.loc[order.drop_duplicates(KEY, keep="last").index.sort_values()]
+        view.attrs = {**obs.attrs, AS_OF_ATTR: day}
+        return view
+
+    return _with_attrs(_cached_view(obs, "figures", day, make), obs, day)
 
 
 def plans_view(obs: pd.DataFrame, as_of: str | None = None) -> pd.DataFrame:
     """The annual plans known on ``as_of`` (latest vintage of each), like :func:`as_of_view` for figures."""
     day = as_of or "9999-12-31"
-    sel = obs[(obs["status"] == "plan") & (obs["published"] <= day)].sort_values("published", kind="stable")
-    view = sel.loc[sel.drop_duplicates(KEY, keep="last").index.sort_values()]
-    view.attrs = {**obs.attrs, AS_OF_ATTR: day}
-    return view
+
+    def make() -> pd.DataFrame:
+        sel = obs[(obs["status"] == "plan") & (obs["published"] <= day)].sort_values("published", kind="stable")
+        view = sel.loc[sel.drop_duplicates(KEY, keep="last").index.sort_values()]
+        view.attrs = {**obs.attrs, AS_OF_ATTR: day}
+        return view
+
+    return _with_attrs(_cached_view(obs, "plans", day, make), obs, day)
 
 
 #: Per-frame indexes for :func:`lookup`: id(frame) → (fingerprint, {key: [rows, oldest vintage first]}).

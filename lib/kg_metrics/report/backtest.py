@@ -8,10 +8,12 @@ from typing import Any
 import pandas as pd
 
 from kg_metrics.analysis.assessment import RESOLUTION_AS_OF
-from kg_metrics.analysis.backtest import ANCHOR, OUTTURN_AS_OF, backtest, brier_score, is_missing, rounding_half_width
+from kg_metrics.analysis.backtest import (ANCHOR, OUTTURN_AS_OF, backtest, brier_score, events, is_missing,
+                                         rounding_half_width)
+from kg_metrics.data.observations import as_of_view
 from kg_metrics.data.periods import parse_period, period_label
 from kg_metrics.data.registry import Registry
-from kg_metrics.text.format import format_number, format_pct, format_pp, format_quantity
+from kg_metrics.text.format import format_number, format_pct, format_pp, format_quantity, format_target
 
 
 
@@ -60,7 +62,10 @@ class Backtest:
         counts = self.table["verdict"].value_counts()
         records = self.table.to_dict("records")
         clear = self.table[self.table["agreement"].isin(["expected", "surprise"])]
+        ev = events(self.table)
+        ev_clear = ev[ev["agreement"].isin(["expected", "surprise"])]
         brier, k = brier_score(self.table)
+        seen = as_of_view(self.obs, self.july_as_of)
         return {
             "anchor": ANCHOR, "year": self.year,
             "resolution_title": getattr(cat, f"resolution_title_{self.lang}"),
@@ -71,6 +76,8 @@ class Backtest:
             "targets": [self._target(r) for r in records],
             "rounding_notes": [self._rounding_note(r) for r in records if r["verdict"] == "within_rounding"],
             "july_clear": len(clear), "july_expected": int((clear["agreement"] == "expected").sum()),
+            "events_clear": len(ev_clear), "events_expected": int((ev_clear["agreement"] == "expected").sum()),
+            "july_latest_published": str(seen["published"].max()) if len(seen) else None,
             "brier": brier, "brier_count": k,
             "sources": self._sources(records),
         }
@@ -82,7 +89,8 @@ class Backtest:
         p = r["july_p_met"]
         return {
             "target_id": r["target_id"], "what": self._what(r), "sources": r["sources"],
-            "target": f"{r['comparator']} {self.value(r['target'], unit)}",
+            "target": format_target(r["comparator"], self.value(r["target"], unit), self.lang,
+                                    self.reg.comparator_wording(r["target_id"])),
             "outturn": None if missing else self.value(r["outturn"], unit, bool(r["outturn_derived"])),
             "outturn_derived": bool(r["outturn_derived"]),
             "qualifier": (r["inputs"][0]["qualifier"] or "") if r["inputs"] else "",
@@ -103,7 +111,8 @@ class Backtest:
             "what": r["name"], "period": period_label(r["period"], self.lang),
             "fy": given(r["inputs"][0]), "h1": given(r["inputs"][1]),
             "outturn": self.value(r["outturn"], unit, True),
-            "target": f"{r['comparator']} {self.value(r['target'], unit)}",
+            "target": format_target(r["comparator"], self.value(r["target"], unit), self.lang,
+                                    self.reg.comparator_wording(r["target_id"])),
             "short": self.value(abs(r["margin"]), unit, True), "width": self.value(r["rounding_half_width"], unit, True),
         }
 

@@ -27,10 +27,11 @@ from typing import Any, Hashable, Mapping
 import pandas as pd
 
 from kg_metrics.analysis.assessment import RESOLUTION_AS_OF, assess_targets, sector_contributions
+from kg_metrics.analysis.backtest import rounding_half_width
 from kg_metrics.analysis.checks import anomalies
 from kg_metrics.analysis.probability import Probability, target_probabilities
 from kg_metrics.analysis.scenarios import ScenarioOutcome, apply_scenario, scenario_outcome
-from kg_metrics.data.observations import check_observations, load_observations, lookup
+from kg_metrics.data.observations import as_of_view, check_observations, load_observations, lookup
 from kg_metrics.data.params import validate_parameters
 from kg_metrics.data.periods import period_label
 from kg_metrics.data.registry import Registry, load_registry, load_yaml
@@ -39,7 +40,8 @@ from kg_metrics.report import sections
 from kg_metrics.report.container import Section, show
 from kg_metrics.report.sections.common import qualifier_words
 from kg_metrics.text.catalog import t as catalog_text
-from kg_metrics.text.format import format_number, format_pct, format_pp, format_quantity, value_or_none
+from kg_metrics.text.format import (format_number, format_pct, format_pp, format_quantity, format_rounded,
+                                    value_or_none)
 
 
 class Briefing:
@@ -51,10 +53,12 @@ class Briefing:
 
     def __init__(self, reg: Registry, obs: pd.DataFrame, *, lang: str = "vi", as_of: str = RESOLUTION_AS_OF,
                  sector: str | None = None, notebook: str = "overview", scenario: Scenario | None = None):
-        self.data_obs = obs  # the observations as loaded (before a scenario's revisions)
+        self.all_obs = obs  # every vintage, as loaded
+        # What was known on the briefing's date: the latest vintage of each figure published by then.
+        self.data_obs = as_of_view(obs, as_of)  # before a scenario's revisions
         self.scenario = scenario
         sectors = [sector] if notebook == "sector" and sector else None
-        reg, obs = apply_scenario(reg, obs, scenario, sectors=sectors)
+        reg, obs = apply_scenario(reg, self.data_obs, scenario, sectors=sectors, as_of=as_of)
         self.reg, self.obs, self.lang, self.as_of = reg, obs, lang, as_of
         self.notebook = notebook
         self.sector = sector if notebook == "sector" else None
@@ -104,8 +108,15 @@ class Briefing:
     def _unit_symbol(self, unit: str) -> str:
         return "%" if unit == "pct" else self.reg.unit_symbol(unit, self.lang)
 
-    def qty(self, value: float | None, unit: str) -> str:
-        """A quantity in the indicator's unit; "—" when missing."""
+    def qty(self, value: float | None, unit: str, half_width: float | None = None) -> str:
+        """A quantity in the indicator's unit; "—" when missing.
+
+        ``half_width``: for a figure computed from published ones, how far their rounding can move it
+        (:func:`kg_metrics.analysis.backtest.rounding_half_width`; a difference adds its inputs'): the figure is
+        then shown at its inputs' precision, never finer (:func:`kg_metrics.text.format.round_to_inputs`).
+        """
+        if half_width is not None:
+            return format_rounded(value_or_none(value), half_width, self.lang, self._unit_symbol(unit))
         return format_quantity(value_or_none(value), self._unit_symbol(unit), self.lang)
 
     def observed(self, row: pd.Series | dict | None, with_unit: bool = True) -> str:
@@ -113,7 +124,11 @@ class Briefing:
         if row is None:
             return self.L("missing")
         if row["status"] == "derived":  # computed, so approximate: '≈508.645', as the checks write it
-            return "≈" + (self.qty(row["value"], row["unit"]) if with_unit else format_number(row["value"], self.lang))
+            # shown at its inputs' precision: 6.672.384 − 1,2 triệu is '≈5,5 triệu', not '≈5,472384 triệu'
+            half = rounding_half_width(self.obs, row, self.reg, self._derivations)
+            shown = format_rounded(value_or_none(row["value"]), half, self.lang,
+                                   self._unit_symbol(row["unit"]) if with_unit else None)
+            return "≈" + shown
         words = qualifier_words(row["qualifier"] or "", self.lang)
         value = self.qty(row["value"], row["unit"]) if with_unit else format_number(row["value"], self.lang)
         return words + value

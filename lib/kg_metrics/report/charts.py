@@ -28,8 +28,9 @@ from matplotlib.patches import Patch
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from kg_metrics.text.format import format_number, format_pct, format_pp, format_quantity, value_or_none
-from kg_metrics.data.observations import province_of
+from kg_metrics.text.format import (format_number, format_pct, format_pp, format_quantity, format_target,
+                                    value_or_none)
+from kg_metrics.data.observations import as_of_view, lookup, province_of
 from kg_metrics.data.periods import parse_period, period_label
 from kg_metrics.data.registry import Registry
 from kg_metrics.arithmetic.status import THRESHOLDS
@@ -43,11 +44,15 @@ COLORS = {
     "h1": "#1f4e79",        # H1, observed
     "h2": "#9dc3e6",        # H2 of earlier years (full year − H1)
     "h2_target": "#e08a00",  # H2 of the target year: required or targeted
-    "fy_only": "#bdbdbd",   # a full year with no H1/H2 split
+    "fy_only": "#6f6f6f",   # a full year with no H1/H2 split (outline and hatching of a white bar)
+    "break": "#555555",     # the line where a series breaks (levels on either side not comparable)
     "target": "#a51d2d",    # target lines and outlines (the briefing's accent colour)
     "covid": "#efefef",     # background of COVID years
     "text": "#1b1b1b",
 }
+#: Bars of an earlier year with one figure only: white, outlined and patterned, unlike a split (stacked) bar.
+H1_ONLY: dict[str, Any] = {"facecolor": "white", "edgecolor": COLORS["h1"], "hatch": "...", "linewidth": 1.2}
+FY_ONLY: dict[str, Any] = {"facecolor": "white", "edgecolor": COLORS["fy_only"], "hatch": "\\\\\\", "linewidth": 1.2}
 STYLE: dict[str, Any] = {
     "font.family": "sans-serif",
     "font.sans-serif": [FONT],
@@ -75,6 +80,14 @@ STYLE: dict[str, Any] = {
     "savefig.facecolor": "white",
     "pdf.fonttype": 42,
 }
+
+def series_break(reg: Registry | None, indicator: str, measure: str) -> int | None:
+    """The first year of the newer series of ``indicator``'s levels (catalog.yml's ``level_series_from``);
+    None for none, for growth rates (comparable across a re-basing) and without a registry."""
+    if measure != "level" or reg is None:
+        return None
+    return reg.catalog.level_series_from.get(indicator)
+
 
 def component_names(reg: Registry, lang: str) -> dict[str, str]:
     """The GRDP components' display names in ``lang`` (``indicators.csv``'s short names)."""
@@ -198,6 +211,16 @@ class HistoryYear:
     covid: bool = False
     h1_status: str = ""
     fy_status: str = ""
+    old_series: bool = False  # levels from before a series break (catalog.yml ``level_series_from``)
+
+    @property
+    def shape(self) -> str:
+        """What its bar shows: 'split' (H1 and H2 = year − H1), 'fy_only', 'h1_only' or 'none'."""
+        if self.h2 is not None:
+            return "split"
+        if self.h1 is not None:
+            return "h1_only"  # no full year (or one below H1: not split)
+        return "fy_only" if self.fy is not None else "none"
 
     @property
     def h2(self) -> float | None:
@@ -229,6 +252,27 @@ class TargetChartData:
     h2_kind: str | None = None  # "target" or "required"
     points: list[tuple[str, float, str]] = field(default_factory=list)  # "level" charts: (period, value, status)
     used: list[pd.Series] = field(default_factory=list)  # the observations drawn
+    series_break: int | None = None  # levels before this year are of an older, not comparable series
+
+    def years_with(self, shape: str) -> list[int]:
+        """The earlier years whose figures are of ``shape``: 'split' (H1 and full year, or both growth rates),
+        'fy_only' or 'h1_only' (:attr:`HistoryYear.shape`; for growth, both rates count as 'split')."""
+        out = []
+        for h in self.history:
+            got = h.shape
+            if self.kind == "growth" and h.h1 is not None and h.fy is not None:
+                got = "split"
+            if got == shape:
+                out.append(h.year)
+        return out
+
+    @property
+    def old_series_years(self) -> list[int]:
+        """Drawn years (or periods' years, for 'level' charts) from before the series break."""
+        if self.series_break is None:
+            return []
+        years = self.history_years if self.kind != "level" else [parse_period(p).year for p, _, _ in self.points]
+        return sorted({y for y in years if y < self.series_break})
 
     @property
     def covid_years(self) -> list[int]:
@@ -258,13 +302,13 @@ def _row(assessed_row: Mapping | pd.Series) -> dict:
 
 
 def _series(obs: pd.DataFrame, indicator: str, measure: str, as_of: str) -> pd.DataFrame:
-    """The indicator's figures (Kiên Giang) for periods ending by ``as_of``, oldest first."""
+    """The indicator's figures (the province's) as known on ``as_of`` (latest vintage published by then), oldest first."""
+    obs = as_of_view(obs, as_of)
     sel = obs[(obs["indicator"] == indicator) & (obs["measure"] == measure) & (obs["area"] == province_of(obs))]
     if sel.empty:
         return sel
-    ends = sel["period"].map(lambda p: parse_period(p).end.isoformat())
-    sel = sel[ends <= as_of].copy()
-    sel["_end"] = ends[ends <= as_of]
+    sel = sel.copy()
+    sel["_end"] = sel["period"].map(lambda p: parse_period(p).end.isoformat())
     return sel.sort_values("_end")
 
 
@@ -280,6 +324,7 @@ def target_chart_data(assessed_row: Mapping | pd.Series, reg: Registry, obs: pd.
                         year=year, unit="pct" if kind == "growth" else o["unit"], target=float(o["target"]),
                         comparator=o["comparator"], fy_target=value_or_none(o.get("fy_target")),
                         h2_target=value_or_none(o.get("h2_target")))
+    d.series_break = series_break(reg, ind, "growth_yoy_pct" if kind == "growth" else "level")
     covid = set(THRESHOLDS.covid_years)
     if kind in ("additive", "growth"):
         series = _series(obs, ind, "growth_yoy_pct" if kind == "growth" else "level", as_of)
@@ -288,7 +333,8 @@ def target_chart_data(assessed_row: Mapping | pd.Series, reg: Registry, obs: pd.
             p = parse_period(r.period)
             if p.year >= year or p.kind not in ("H1", "FY"):
                 continue
-            hy = years.setdefault(p.year, HistoryYear(p.year, covid=p.year in covid))
+            hy = years.setdefault(p.year, HistoryYear(p.year, covid=p.year in covid,
+                                                      old_series=d.series_break is not None and p.year < d.series_break))
             if p.kind == "H1":
                 hy.h1, hy.h1_status = float(r.value), r.status
             else:
@@ -308,12 +354,11 @@ def target_chart_data(assessed_row: Mapping | pd.Series, reg: Registry, obs: pd.
             d.h2 = max(d.fy_target - d.h1, 0.0)
             d.h2_kind = "target" if d.h1_kind == "implied" else "required"
     elif kind == "growth":
-        g1 = obs[(obs["indicator"] == ind) & (obs["measure"] == "growth_yoy_pct") & (obs["area"] == reg.province)
-                 & (obs["period"] == f"H1-{year}")]
-        if len(g1) and parse_period(f"H1-{year}").end.isoformat() <= as_of:
-            d.h1 = float(g1["value"].iloc[0])
-            d.h1_kind = "derived" if g1["status"].iloc[0] == "derived" else "reported"
-            d.used.append(g1.iloc[0])
+        g1 = lookup(obs, ind, f"H1-{year}", "growth_yoy_pct", area=reg.province, as_of=as_of)
+        if g1 is not None:
+            d.h1 = float(g1["value"])
+            d.h1_kind = "derived" if g1["status"] == "derived" else "reported"
+            d.used.append(g1)
         if period.startswith("H2-"):
             d.h2, d.h2_kind = float(o["target"]), "target"
         else:
@@ -395,20 +440,24 @@ def _draw_additive(ax, d: TargetChartData, reg: Registry, lang: str, L: dict) ->
     ymax = max(tops) if tops else 1.0
     seen: dict[str, Any] = {}
     for i, h in enumerate(d.history):
-        if h.h1 is not None:
+        if h.shape == "split":  # a stacked bar: H1, then H2 = year − H1
             b = ax.bar(i, h.h1, width=0.62, color=COLORS["h1"])[0]
             _segment_label(ax, b, _bar_value(h.h1, lang, h.h1_status), ymax, dark=True)
             seen["h1"] = Patch(facecolor=COLORS["h1"], label=L["h1"])
-            if h.h2 is not None:
-                derived = "derived" if "derived" in (h.h1_status, h.fy_status) else ""
-                b = ax.bar(i, h.h2, bottom=h.h1, width=0.62, color=COLORS["h2"])[0]
-                _segment_label(ax, b, _bar_value(h.h2, lang, derived), ymax, dark=False)
-                seen["h2"] = Patch(facecolor=COLORS["h2"], label=L["h2"])
-        elif h.fy is not None:
-            b = ax.bar(i, h.fy, width=0.62, color=COLORS["fy_only"])[0]
-            _segment_label(ax, b, _bar_value(h.fy, lang, h.fy_status), ymax, dark=False)
-            seen["fy"] = Patch(facecolor=COLORS["fy_only"], label=L["fy_only"])
-    handles = [seen[k] for k in ("h1", "h2", "fy") if k in seen]
+            derived = "derived" if "derived" in (h.h1_status, h.fy_status) else ""
+            b = ax.bar(i, h.h2, bottom=h.h1, width=0.62, color=COLORS["h2"])[0]
+            _segment_label(ax, b, _bar_value(h.h2, lang, derived), ymax, dark=False)
+            seen["h2"] = Patch(facecolor=COLORS["h2"], label=L["h2"])
+        elif h.shape == "h1_only":  # H1 alone: outlined and dotted, so it never reads as a (short) year
+            b = ax.bar(i, h.h1, width=0.62, **H1_ONLY)[0]
+            _segment_label(ax, b, _bar_value(h.h1, lang, h.h1_status), ymax, dark=False, boxed=True)
+            seen["h1_only"] = Patch(**H1_ONLY, label=L["h1_only"])
+        elif h.shape == "fy_only":  # the year alone: outlined and hatched, not split into halves
+            b = ax.bar(i, h.fy, width=0.62, **FY_ONLY)[0]
+            _segment_label(ax, b, _bar_value(h.fy, lang, h.fy_status), ymax, dark=False, boxed=True)
+            seen["fy"] = Patch(**FY_ONLY, label=L["fy_only"])
+    handles = [seen[k] for k in ("h1", "h2", "h1_only", "fy") if k in seen]
+    handles += _series_break(ax, [h.year for h in d.history], d.series_break, L)
     # the target year
     if d.h1 is not None:
         implied = d.h1_kind == "implied"
@@ -437,6 +486,20 @@ def _draw_additive(ax, d: TargetChartData, reg: Registry, lang: str, L: dict) ->
     ax.set_ylabel(_unit_label(reg, d.unit, lang))
     _number_axis(ax.yaxis, lang, integer=all(float(v).is_integer() for v in tops))
     return handles
+
+
+def _series_break(ax, years: list[int], first_new: int | None, L: dict) -> list:
+    """A dotted vertical line between the last year of an older series and the first of the newer one, with
+    its legend entry; nothing when the drawn years are all on one side (or there is no break)."""
+    if first_new is None:
+        return []
+    old = [i for i, y in enumerate(years) if y < first_new]
+    if not old or len(old) == len(years):
+        return []
+    x = max(old) + 0.5
+    ax.axvline(x, color=COLORS["break"], linestyle=":", linewidth=1.6, zorder=4)
+    return [Line2D([], [], color=COLORS["break"], linestyle=":", linewidth=1.6,
+                   label=L["series_break"].format(y=first_new))]
 
 
 def _draw_growth(ax, d: TargetChartData, lang: str, L: dict) -> list:
@@ -500,10 +563,11 @@ def _draw_level(ax, d: TargetChartData, reg: Registry, lang: str, L: dict) -> li
     else:
         _no_data(ax, L["no_data_level"])
     ax.axhline(d.target, color=COLORS["target"], linestyle="--", linewidth=1.3, zorder=3)
-    shown = _qty(d.target, d.unit, reg, lang)
+    wording = reg.comparator_wording(d.target_id) if reg is not None else ""
+    shown = format_target(d.comparator, _qty(d.target, d.unit, reg, lang), lang, wording)
     handles.append(Line2D([], [], color=COLORS["target"], linestyle="--", linewidth=1.3,
-                          label=L["level_target"].format(p=period_label(d.period, lang),
-                                                         v=shown if d.comparator == "=" else f"{d.comparator} {shown}")))
+                          label=L["level_target"].format(p=period_label(d.period, lang), v=shown)))
+    handles += _series_break(ax, [parse_period(p).year for p, _, _ in d.points], d.series_break, L)
     ticks = [_wrap(period_label(p, lang)) for p, _, _ in d.points] + [L["target_tick"].format(y=d.year)]
     ax.set_xticks(range(k + 1), ticks)
     ax.set_xlim(-0.6, k + 0.6)
@@ -548,9 +612,10 @@ class FanChartData:
     quantiles: dict[float, float]
     history: list[tuple[int, float, bool]] = field(default_factory=list)
     start: float | None = None
+    series_break: int | None = None  # levels before this year are of an older series: not joined to later ones
 
 
-def fan_chart_data(prob, obs: pd.DataFrame, as_of: str | None = None) -> FanChartData:
+def fan_chart_data(prob, obs: pd.DataFrame, as_of: str | None = None, reg: Registry | None = None) -> FanChartData:
     """The numbers behind :func:`fan_chart` for a :class:`kg_metrics.analysis.probability.Probability` with ``p_met``."""
     if prob.p_met is None:
         raise ValueError(f"{prob.target_id}: no probability ({prob.reason}), so no fan chart")
@@ -559,7 +624,7 @@ def fan_chart_data(prob, obs: pd.DataFrame, as_of: str | None = None) -> FanChar
     growth = prob.measure == "growth_yoy_pct"
     quantity = ("h2_" if h2 else "fy_") + ("growth" if growth else "level")
     d = FanChartData(prob.target_id, quantity, y, prob.unit, prob.comparator, prob.target, prob.p_met,
-                     dict(prob.quantiles))
+                     dict(prob.quantiles), series_break=series_break(reg, prob.indicator, prob.measure))
     covid = set(THRESHOLDS.covid_years)
     series = _series(obs, prob.indicator, prob.measure, as_of or f"{y - 1}-12-31")
     by = {r.period: float(r.value) for r in series.itertuples(index=False)}
@@ -593,8 +658,13 @@ def fan_chart(data: FanChartData, reg: Registry | None = None, lang: str = "vi")
     handles: list = []
     hist_plain = [(x, v) for x, (_, v, c) in zip(xs, d.history) if not c]
     hist_covid = [(x, v) for x, (_, v, c) in zip(xs, d.history) if c]
-    if len(xs) > 1:
-        ax.plot(xs, [v for _, v, _ in d.history], color=COLORS["h1"], linewidth=1.0, zorder=2)
+    # one line per series: levels on either side of a series break are never joined
+    cut = d.series_break
+    for side in ((lambda yr: yr < cut), (lambda yr: yr >= cut)) if cut is not None else ((lambda yr: True),):
+        seg = [(x, v) for x, (yr, v, _) in zip(xs, d.history) if side(yr)]
+        if len(seg) > 1:
+            ax.plot(*zip(*seg), color=COLORS["h1"], linewidth=1.0, zorder=2)
+    handles += _series_break(ax, [yr for yr, _, _ in d.history], cut, L)
     if hist_plain:
         ax.plot(*zip(*hist_plain), "o", color=COLORS["h1"], markersize=5, zorder=3)
         handles.append(Line2D([], [], marker="o", color=COLORS["h1"], linestyle="-", label=L["fan_history"]))
@@ -628,9 +698,10 @@ def fan_chart(data: FanChartData, reg: Registry | None = None, lang: str = "vi")
     handles.append(Line2D([], [], marker="D", color=COLORS["h2_target"], linestyle="none",
                           label=L["fan_median"].format(y=d.year, v=fmt(q[0.5]))))
     ax.axhline(d.target, color=COLORS["target"], linestyle="--", linewidth=1.3, zorder=3)
-    shown = fmt(d.target)
+    wording = reg.comparator_wording(d.target_id) if reg is not None else ""
+    shown = format_target(d.comparator, fmt(d.target), lang, wording)
     handles.append(Line2D([], [], color=COLORS["target"], linestyle="--", linewidth=1.3,
-                          label=L["fan_target"].format(v=shown if d.comparator == "=" else f"{d.comparator} {shown}")))
+                          label=L["fan_target"].format(v=shown)))
     ticks.append(L["fan_tick_h2" if d.quantity.startswith("h2") else "fan_tick"].format(y=d.year))
     ax.set_xticks(range(len(ticks)), ticks)
     ax.set_xlim(-0.5, x_end + 0.6)
@@ -682,6 +753,6 @@ def scenario_contributions_chart(components: pd.DataFrame, year: int, lang: str 
     return fig
 
 
-__all__ = ["FONT", "DPI", "COLORS", "STYLE", "component_names", "apply_style", "save_png",
+__all__ = ["FONT", "DPI", "COLORS", "STYLE", "series_break", "component_names", "apply_style", "save_png",
            "contributions_chart", "HistoryYear", "TargetChartData", "target_chart_data", "target_chart",
            "FanChartData", "fan_chart_data", "fan_chart", "scenario_contributions_chart"]

@@ -85,7 +85,7 @@ class Explorer:
         tg = oc.targets.drop_duplicates("indicator").set_index("indicator")
         for i in self.indicators:
             v[i] = float(tg.loc[i, "h2_growth_pct"])
-        return {k: float(x) for k, x in v.items() if x is not None}
+        return {k: float(x) for k, x in v.items() if x is not None and not math.isnan(float(x))}
 
     def _data_value(self, key: str) -> float | None:
         return self._values_of(self.data_outcome).get(key)

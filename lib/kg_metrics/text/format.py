@@ -178,3 +178,116 @@ def format_quantity(value: float | None, symbol: str, lang: str = "vi", decimals
     if text == "—":
         return text
     return text + symbol if symbol == "%" else f"{text} {symbol}"
+
+
+# --------------------------------------------------------------------------- precision of computed figures
+def precision_exponent(half_width: float | None) -> int | None:
+    """The decimal place (10**k) a figure is known to, from how far rounding of its inputs can move it.
+
+    ``half_width``: the largest error the inputs' rounding allows (half a unit of an input's last published
+    digit; for a computed figure, e.g. :func:`kg_metrics.analysis.backtest.rounding_half_width`). The figure is
+    shown to the place whose half unit covers it, so it never has more places than its least precise input:
+    6.672.384 − 1,2 triệu (± 0,05 triệu) is known to 0,1 triệu. None when the width is unknown or 0.
+
+    Examples
+    --------
+    >>> precision_exponent(0.05), precision_exponent(0.0500005), precision_exponent(0.5), precision_exponent(1.0)
+    (-1, -1, 0, 0)
+    >>> precision_exponent(168.2), precision_exponent(float("nan")), precision_exponent(0)
+    (2, None, None)
+    """
+    if half_width is None or not math.isfinite(half_width) or half_width <= 0:
+        return None
+    # + 1e-9: a width of exactly a half unit (0,05) is that unit's, whatever the float's last bit says
+    return math.floor(math.log10(2 * half_width) + 1e-9)
+
+
+def round_to_inputs(value: float | None, half_width: float | None, count: bool = False) -> tuple[float | None, int | None]:
+    """``value`` rounded to the precision of its inputs (:func:`precision_exponent`), and the decimals to show.
+
+    ``count``: the value counts whole things in its unit (arrivals, communes): never shown with decimals,
+    whatever the width. Returns (value, None) when nothing is known about the precision (shown as is).
+
+    Examples
+    --------
+    >>> round_to_inputs(5.472384, 0.0500005)      # 6.672.384 − 1,2 triệu, in millions
+    (5.5, 1)
+    >>> round_to_inputs(573394.844757, 168.2)     # 978.785 / 1,707
+    (573400.0, 0)
+    >>> round_to_inputs(573394.844757, None, count=True)
+    (573395.0, 0)
+    >>> round_to_inputs(508645.0, 1.0)
+    (508645.0, 0)
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None, None
+    k = precision_exponent(half_width)
+    if k is None:
+        return (float(round(value)), 0) if count else (value, None)
+    decimals = max(-k, 0)
+    if count:
+        decimals = 0
+        k = max(k, 0)
+    # 12 significant digits first: 9,2 − 3,75 is 5,449999999999999 in binary, and rounds as 5,45
+    rounded = float(Decimal(f"{float(value):.12g}").quantize(Decimal(1).scaleb(k), rounding="ROUND_HALF_UP"))
+    return rounded, decimals
+
+
+def format_rounded(value: float | None, half_width: float | None, lang: str = "vi", symbol: str | None = None,
+                   count: bool = False) -> str:
+    """A computed figure at the precision of its inputs (:func:`round_to_inputs`), with its unit ``symbol``.
+
+    Examples
+    --------
+    >>> format_rounded(5.472384, 0.0500005, "vi", "triệu lượt khách")
+    '5,5 triệu lượt khách'
+    >>> format_rounded(573394.844757, 168.2, "vi", "lượt khách")
+    '573.400 lượt khách'
+    >>> format_rounded(573394.844757, None, "en", "arrivals", count=True)
+    '573,395 arrivals'
+    """
+    shown, decimals = round_to_inputs(value, half_width, count)
+    if symbol is None:
+        return format_number(shown, lang, decimals)
+    return format_quantity(shown, symbol, lang, decimals)
+
+
+# --------------------------------------------------------------------------- a target's comparator in words
+#: The catalog key (``analysis.comparator.<key>``) of each comparator of targets.csv.
+_COMPARATOR_KEYS = {"≥": "ge", ">": "gt", "=": "eq", "≈": "approx"}  # not prose: comparator symbols
+
+
+def comparator_text(comparator: str, lang: str = "vi", wording: str = "") -> str:
+    """How a target's comparator reads in ``lang``: '≥', '>', and words for '=' and '≈' ('đạt', 'reach').
+
+    '=' is the resolution's 'đạt' (reach), not "exactly": it is never shown as '='. A language whose catalog
+    sets ``_meta.resolution_wording`` (the resolution's own language) shows the resolution's ``wording`` of
+    the target instead ('công nhận thêm'), when it has one for a worded comparator.
+
+    Examples
+    --------
+    >>> comparator_text("=", "vi"), comparator_text("=", "en"), comparator_text("≥", "en")
+    ('đạt', 'reach', '≥')
+    >>> comparator_text("=", "vi", "công nhận thêm"), comparator_text("=", "en", "công nhận thêm")
+    ('công nhận thêm', 'reach')
+    """
+    key = _COMPARATOR_KEYS.get(comparator)
+    if key is None:
+        return comparator
+    cat = catalog(lang)
+    if wording and cat.meta.get("resolution_wording") and cat[f"analysis.comparator.{key}"] != comparator:
+        return wording
+    return cat[f"analysis.comparator.{key}"]
+
+
+def format_target(comparator: str, shown: str, lang: str = "vi", wording: str = "") -> str:
+    """A target as a reader sees it: its comparator (:func:`comparator_text`) and the value already formatted.
+
+    Examples
+    --------
+    >>> format_target("=", "920 triệu USD", "vi", "đạt"), format_target("=", "920 M USD", "en", "đạt")
+    ('đạt 920 triệu USD', 'reach 920 M USD')
+    >>> format_target("≥", "95%", "vi", "ít nhất")
+    '≥ 95%'
+    """
+    return f"{comparator_text(comparator, lang, wording)} {shown}"

@@ -15,4 +15,4 @@ def data(b: "Briefing") -> dict[str, Any] | None:
     assumptions do not enter it (the plain overview has it)."""
     if b.notebook != "overview" or b.scenario is not None:
         return None
-    return Backtest(b.reg, b.data_obs, lang=b.lang).data()
+    return Backtest(b.reg, b.all_obs, lang=b.lang).data()  # every vintage: it looks back from after the year

@@ -6,9 +6,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from kg_metrics.analysis.assessment import grdp_requirement
-from kg_metrics.arithmetic.growth import required_h2_growth
+from kg_metrics.arithmetic.growth import implied_h1_weight, required_h2_growth
 from kg_metrics.data.observations import lookup
-from kg_metrics.data.periods import parse_period
 from kg_metrics.report.sections import contributions
 from kg_metrics.report.sections.common import clause_label
 
@@ -52,7 +51,8 @@ def required(b: "Briefing") -> dict[str, Any]:
     missing: ``missing`` names which, keys of ``_INPUTS``); otherwise the inputs ``h1_growth``,
     ``base_h1``, ``base_fy`` (:func:`observation`), the weight ``h1_weight`` (``h1_weight_data`` from the
     data, ``h1_weight_overridden`` when a scenario sets it), ``equal_halves_h2_growth_pct`` (g₂ with
-    w₁ = 0.5) and ``later_inputs`` (a derived input rests on figures of periods ending after the date).
+    w₁ = 0.5). When an input is missing but the H1 growth is known: ``h1_growth`` and ``implied_h1_weight``
+    (the w₁ the resolution's g and g₂ imply, derived) and ``equal_halves_h2_growth_pct``.
     """
     y, base = b.year, b.year - 1
     req = grdp_requirement(b.reg, b.obs, y, as_of=b.as_of, h1_weight=b.h1_weights.get("grdp"))
@@ -69,16 +69,23 @@ def required(b: "Briefing") -> dict[str, Any]:
     if out["required_h2_growth_pct"] is None:
         out["missing"] = [k for k, (period, measure) in _INPUTS.items()
                           if lookup(b.obs, "grdp", period.format(y=y, b=base), measure, as_of=b.as_of) is None]
+        g1 = lookup(b.obs, "grdp", f"H1-{y}", "growth_yoy_pct", as_of=b.as_of)
+        g2 = out["resolution_h2_growth_pct"]
+        if g1 is not None and g2 is not None and float(g1["value"]) != g2:
+            # What the resolution's own figures imply, with the H1 growth published by the date.
+            out.update(h1_growth=observation(b, g1), implied_h1_weight=implied_h1_weight(
+                req["target_growth_pct"], g2, float(g1["value"])),
+                equal_halves_h2_growth_pct=required_h2_growth(req["target_growth_pct"], float(g1["value"]), 0.5))
         return out
     fy = req["base_fy"]
     out.update(
         h1_growth_pct=req["h1_growth_pct"], h1_growth=observation(b, req["h1_growth"]),
-        base_h1=observation(b, req["base_h1"]), base_fy=observation(b, fy),
-        h1_weight=float(req["h1_weight"]), h1_weight_data=float(req["h1_weight_data"]),
+        base_h1=None if req["base_h1"] is None else observation(b, req["base_h1"]),
+        base_fy=None if fy is None else observation(b, fy),  # None: a scenario's w₁ stands in for the levels
+        h1_weight=float(req["h1_weight"]),
+        h1_weight_data=None if req["h1_weight_data"] is None else float(req["h1_weight_data"]),
         h1_weight_overridden=bool(req.get("h1_weight_overridden")),
         equal_halves_h2_growth_pct=required_h2_growth(req["target_growth_pct"], req["h1_growth_pct"], 0.5),
-        later_inputs=fy["status"] == "derived" and any(
-            parse_period(r["period"]).end.isoformat() > b.as_of for r in b._derivation_inputs(fy)),
     )
     return out
 

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from kg_metrics.analysis.base_rates import BaseRate, base_rate
 from kg_metrics.analysis.probability import DEFAULT_DRAWS, DEFAULT_SEED, MIN_YEARS, Probability
 from kg_metrics.arithmetic.status import THRESHOLDS
 from kg_metrics.data.periods import period_label
 from kg_metrics.report import charts
 from kg_metrics.text.catalog import t
+from kg_metrics.text.format import format_target
 
 if TYPE_CHECKING:
     from kg_metrics.report.briefing import Briefing
@@ -19,8 +21,18 @@ def _years(years: list[int]) -> str:
 
 def method_text(prob: Probability, lang: str) -> str:
     """The method and the years a probability rests on: 'H2 / H1 ratio in 2019, 2022, 2023'."""
-    key = "briefing.prob_basis_ratio" if prob.method == "h2_h1_ratio" else "briefing.prob_basis_gap"
+    key = {"h2_h1_ratio": "briefing.prob_basis_ratio", "h1_fy_path": "briefing.prob_basis_path"}.get(
+        prob.method, "briefing.prob_basis_gap")
     return t(key, lang, years=_years(prob.years))
+
+
+def base_rate_text(rate: BaseRate, lang: str) -> str:
+    """'2/3 năm (đạt: 2019, 2022; không đạt: 2023)', or the missing marker's words when no year counts."""
+    if not rate.n:
+        return t("briefing.base_rate_none", lang)
+    met = [y for y, ok in rate.years.items() if ok]
+    missed = [y for y, ok in rate.years.items() if not ok]
+    return t("briefing.base_rate", lang, k=rate.met, n=rate.n, met=_years(met) or "—", missed=_years(missed) or "—")
 
 
 def reason_text(prob: Probability, lang: str, year: int) -> str:
@@ -64,18 +76,25 @@ def data(b: "Briefing") -> dict[str, Any] | None:
         return None
     probs = b.probabilities
     targets, fans = [], []
+    rates: dict[tuple[str, str], BaseRate] = {}
     for o in assessed.to_dict("records"):
         p = probs[o["target_id"]]
+        key = (o["indicator"], o["measure"])
+        if key not in rates:
+            rates[key] = base_rate(b.all_obs, o["indicator"], o["measure"], b.year, b.as_of, b.reg.province)
         unit = "pct" if o["measure"] == "growth_yoy_pct" else o["unit"]
         targets.append({"target_id": o["target_id"], "sector": o["sector"],
                         "sector_name": b.reg.sector_name(o["sector"], b.lang), "name": o["name"],
                         "period": o["period"], "period_label": period_label(o["period"], b.lang),
                         "comparator": o["comparator"], "target": o["target"], "target_shown": b.qty(o["target"], unit),
+                        "target_text": format_target(o["comparator"], b.qty(o["target"], unit), b.lang,
+                                                     b.reg.comparator_wording(o["target_id"])),
+                        "base_rate": base_rate_text(rates[key], b.lang), "base_rate_n": rates[key].n,
                         **record(p, b.lang, b.year)})
     for o in targets:
         if o["available"] and (b.notebook == "sector" or o["sector"] == b.reg.overview_sector):
             p = probs[o["target_id"]]
-            fig = charts.fan_chart(charts.fan_chart_data(p, b.obs, b.as_of), b.reg, b.lang)
+            fig = charts.fan_chart(charts.fan_chart_data(p, b.obs, b.as_of, b.reg), b.reg, b.lang)
             fans.append({**o, "figure": fig, "figure_no": b.figure_number(("fan", o["target_id"]))})
     n_available = sum(o["available"] for o in targets)
     return {

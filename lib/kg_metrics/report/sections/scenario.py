@@ -14,7 +14,7 @@ from kg_metrics.data.periods import period_label
 from kg_metrics.data.registry import Registry, shown_path
 from kg_metrics.data.scenario_files import Scenario
 from kg_metrics.report.charts import component_names, scenario_contributions_chart
-from kg_metrics.text.format import format_pct, format_quantity, value_or_none
+from kg_metrics.text.format import format_pct, format_quantity, format_target, value_or_none
 
 if TYPE_CHECKING:
     from kg_metrics.report.briefing import Briefing
@@ -104,6 +104,8 @@ def outcome(oc: ScenarioOutcome, reg: Registry, lang: str, sector: str | None = 
         targets.append({
             "target_id": r["target_id"], "what": what, "half": r["period"].split("-")[0], "growth": growth,
             "comparator": r["comparator"], "target": format_quantity(value_or_none(r["target"]), sym, lang),
+            "target_text": format_target(r["comparator"], format_quantity(value_or_none(r["target"]), sym, lang), lang,
+                                         reg.comparator_wording(r["target_id"])),
             "projected": proj, "projected_shown": format_pct(proj, lang) if growth else format_quantity(proj, sym, lang),
             "met": bool(r["met"]), "h1": value_or_none(r["h1"]), "h1_status": r["h1_status"],
             "h1_qualifier": r["h1_qualifier"] or "", "h2_base": value_or_none(r["h2_base"]),

@@ -21,23 +21,22 @@ def _end(period: str) -> str:
 
 
 def used_observations(b: "Briefing") -> pd.DataFrame:
-    """Every observation the briefing uses (periods ending by ``as_of``), with the inputs of derived ones.
+    """Every observation the briefing uses (as known on ``as_of``: ``b.obs`` is that view), with the inputs of derived ones.
 
     A sector briefing uses the levels and growth rates of its targets' indicators; the overview the GRDP
     figures (GRDP and its components: the contributions and the required growth). Adds ``input_of`` (True for a row listed only as an input of a derived figure).
     """
     obs = b.obs[b.obs["area"] == b.reg.province]
-    ends = obs["period"].map(_end)
     if b.notebook == "sector":
         inds = list(dict.fromkeys(b._sector_targets()["indicator"]))
-        used = obs[obs["indicator"].isin(inds) & obs["measure"].isin(["level", "growth_yoy_pct"]) & (ends <= b.as_of)]
+        used = obs[obs["indicator"].isin(inds) & obs["measure"].isin(["level", "growth_yoy_pct"])]
     else:
         y, base = b.year, b.year - 1
         keys = {("grdp", "growth_yoy_pct", f"H1-{y}"), ("grdp", "level", f"H1-{base}"), ("grdp", "level", f"FY-{base}")}
         comps = b.reg.grdp_components
         keys |= {(c, "level", f"H1-{base}") for c in comps} | {(c, "growth_yoy_pct", f"H1-{y}") for c in comps}
         mask = [(i, m, p) in keys for i, m, p in zip(obs["indicator"], obs["measure"], obs["period"])]
-        used = obs[pd.Series(mask, index=obs.index) & (ends <= b.as_of)]
+        used = obs[pd.Series(mask, index=obs.index)]
     rows = [r for _, r in used.iterrows()]
     seen = {_key(r) for r in rows}
     extra = []
@@ -83,6 +82,7 @@ def data(b: "Briefing") -> dict[str, Any]:
             "status": r["status"],
             "status_word": status_word(r["status"], lang),
             "urls": r["source_url"],
+            "published": r["published"],
             "notes": notes,
             "data_note": r["note"] if r["note"] and not derived else None,
         })
