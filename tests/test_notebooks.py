@@ -180,23 +180,28 @@ def test_overview_vi(tmp_path):
     nb = _execute(tmp_path, "overview.ipynb", lang="vi")
     _assert_only_briefing_outputs(nb)
     text = _text(nb)
+    # as of 18/7/2024: no 2023 GRDP level was published, so the section shows what is missing and the w₁ the
+    # resolution's own figures imply; only GRDP is assessable; every other target names its missing figure
     for s in ("Hội đồng nhân dân tỉnh Kiên Giang", "6 tháng cuối năm", "6,56%", "6,84%",
-              "g₂ = (6,7 − 0,4927 × 6,84) / (1 − 0,4927) = <strong>6,56%</strong>", "Nông, lâm nghiệp và thủy sản",
-              'class="status status-on_track"', "580.645", "≈508.645"):
+              "thiếu số liệu GRDP năm 2023", "(6,7 − 6,56) / (6,84 − 6,56) = 0,5000",
+              'class="status status-on_track"', "580.645",
+              "thiếu số liệu số lượt khách quốc tế 6 tháng đầu năm 2024", "Công bố"):
         assert s in text, s
+    assert "≈508.645" not in text  # the Jan–Jul minus July figure came in August 2024
     assert text.lstrip().startswith("<h1>Tổng quan")
     # its last part, on a new page: the backtest against the 2024 outturn, with sources
     backtest = text[text.index('<div class="page-break" id="backtest"></div>'):]
-    for s in ("<h2>Đối chiếu: các mục tiêu năm 2024 so với kết quả thực hiện</h2>", "75,22%", "≥ 95%", "Không đạt",
-              "7,5%", "≥ 6,7%", "Trong sai số làm tròn", "news.laodong.vn", "baophapluat.vn"):
+    for s in ("<h2>Đối chiếu: các mục tiêu năm 2024 so với kết quả thực hiện</h2>", "7,5%", "≥ 6,7%", "Đạt",
+              "kiểm định ngoài mẫu", "baophapluat.vn", "Chưa có số liệu"):
         assert s in backtest, s
     # the inspect cells show their data as pandas tables in JupyterLab (and only there)
     inspected = [o for c in nb.cells if "notebook-only" in _tags(c) and c.cell_type == "code"
                  for o in c.get("outputs", []) if o["output_type"] == "execute_result"]
     assert len(inspected) >= 6 and all('class="dataframe"' in o["data"]["text/html"] for o in inspected)
     pngs = _pngs(nb)
-    # the contributions chart, at ~150 dpi, and the fan charts of the two GRDP targets
-    assert len(pngs) == 3 and _png_width(pngs[0]) > 900
+    # no contributions chart (services' H1 2023 level is not in the data) and no fan chart (fewer than five
+    # usable years of GRDP history): the overview draws no chart as of 18/7/2024
+    assert len(pngs) == 0
 
 
 # a sector briefing: texts it shows, texts it must not show, and how many charts (PNG images)
@@ -204,10 +209,11 @@ def test_overview_vi(tmp_path):
 @pytest.mark.parametrize("sector, lang, shown, not_shown, n_charts", [
     pytest.param("tourism", "en",
                  ("<h1>Tourism: targets for H2 and the full year 2024</h1>", "People's Council of Kiên Giang province",
-                  "580,645", "508,645", "Implied H1 in the resolution 580,645 vs reported H1 ≈508,645: gap 14.2%",
-                  "Tasks set by the resolution", "Article 1, clause 2, point a, paragraph 6", "vneconomy.vn"),
-                 ("580.645",),   # English numbers only
-                 6,              # one chart per target, and a fan chart per target with a probability (2)
+                  "580,645", "Implied H1 580,645; no reported H1 figure to compare.",
+                  "Not assessable: missing tourist arrivals for H1 2024.",
+                  "Tasks set by the resolution", "Article 1, clause 2, point a, paragraph 6", "thanhnien.vn"),
+                 ("580.645", "508,645"),   # English numbers only; no H1 2024 figure published by the session
+                 4,              # one chart per target; no fan chart (fewer than five usable years)
                  id="tourism_en"),
     pytest.param("culture_society", "vi",
                  ("<h1>Văn hóa - xã hội", "Nghị quyết chỉ đặt ra nhiệm vụ định tính cho lĩnh vực này",

@@ -15,7 +15,7 @@ from kg_metrics.data.scenario_files import load_scenario
 from kg_metrics.report.explorer import Explorer
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "explorer.ipynb"
-VALUES = {"va_agri": 1.5, "va_services": 8.25, "h1_weight": 0.5, "tourists": -5.0, "grdp_h1_growth_pct": 6.5}
+VALUES = {"va_agri": 1.5, "va_services": 8.25, "h1_weight": 0.45, "tourists": -5.0, "grdp_h1_growth_pct": 6.5}  # w₁ 0,45: not the 0,5 the resolution implies (a change to save)
 
 
 def _read():
@@ -74,22 +74,25 @@ def test_headless_run_updates_and_saves_a_round_tripping_scenario(tmp_path, regi
     state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
     sliders = {m["state"]["description"]: m["state"]["value"] for m in state.values()
                if m["model_name"] == "FloatSliderModel"}
-    assert sliders["Nông, lâm nghiệp và thủy sản"] == 1.5 and sliders["Quyền số w₁ (6 tháng đầu năm 2023)"] == 0.5
+    # no H1 2024 growth of the sectors was published (with a date) by 18/7/2024: their sliders say so
+    assert sliders["Nông, lâm nghiệp và thủy sản (chưa có số liệu)"] == 1.5
+    assert sliders["Quyền số w₁ (6 tháng đầu năm 2023)"] == 0.45
 
     # the same values, in process: what the notebook should have shown
     ex = Explorer(registry, observations, lang="vi")
     expected = ex.update(**VALUES)
     text = "\n".join(o["data"].get("text/markdown", "") + o["data"].get("text/html", "")
                      for o in outputs if "data" in o)
-    g = format_pct(expected.grdp_annual_growth_pct, "vi")
-    assert f"Tăng trưởng GRDP cả năm 2024 theo kịch bản: <strong>{g}</strong>" in text
+    # as of 18/7/2024 the H1 2023 levels of services and product taxes were not published: no GRDP outcome,
+    # said so; the indicators' outcomes are there (tourists at the slider's −5%)
+    assert expected.grdp_annual_growth_pct is None
+    assert "Chưa tính được tăng trưởng GRDP cả năm theo kịch bản: thiếu số liệu." in text
     assert "<h3>Kết quả theo các giá trị đang chọn</h3>" in text
-    assert "0,5000 × 6,50%" in text and "1,50%<br>" in text
-    assert any("image/png" in o.get("data", {}) for o in outputs)
+    assert "-5,00%" in text or "−5,00%" in text
 
     # the saved file round-trips to the same outcome
     sc = load_scenario(saved, reg=registry)
-    assert sc.name == "mine" and sc.h1_weight.h1_weight == 0.5 and sc.h1_revisions["grdp"].growth_yoy_pct == 6.5
+    assert sc.name == "mine" and sc.h1_weight.h1_weight == 0.45 and sc.h1_revisions["grdp"].growth_yoy_pct == 6.5
     assert scenario_outcome(registry, observations, sc).summary() == expected.summary()
 
 
@@ -113,5 +116,6 @@ def test_a_scenario_saved_from_the_explorer_builds_in_batch(data_copy, tmp_path)
                  "--sector", "tourism", "--overview"]) == EXIT_OK
     text = "\n".join(p.extract_text() for p in PdfReader(out / "scenarios/mine/vi/overview.pdf").pages)
     assert "Kịch bản: mine" in text
-    assert f"theo kịch bản: {format_pct(expected.grdp_annual_growth_pct, 'vi')}" in text
+    assert expected.grdp_annual_growth_pct is None  # as of 18/7/2024: see the headless test
+    assert "Chưa tính được tăng trưởng GRDP cả năm theo kịch bản" in text
     assert (out / "scenarios/mine/vi/tourism.pdf").exists()

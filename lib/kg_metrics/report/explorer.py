@@ -216,11 +216,12 @@ class Explorer:
         for k in self.keys:
             lo, hi, step = self._range(k)
             val = self.values.get(k)
-            if val is None:
-                continue
+            label = L["control_" + k] if "control_" + k in L else self._name(k)
+            if val is None:  # nothing published to start from: the slider waits at 0 (or its low end) until moved
+                val, label = min(max(0.0, lo), hi), label + L["no_data"]
             decimals = 4 if k == "h1_weight" else 2
-            w = W.FloatSlider(value=min(max(val, lo), hi), min=lo, max=hi, step=step, description=L["control_" + k]
-                              if "control_" + k in L else self._name(k), readout_format=f".{decimals}f",
+            w = W.FloatSlider(value=min(max(val, lo), hi), min=lo, max=hi, step=step, description=label,
+                              readout_format=f".{decimals}f",
                               continuous_update=False, style={"description_width": "260px"},
                               layout=W.Layout(width="560px"))
             w.observe(lambda change, key=k: self._on_change(key, change), names="value")
