@@ -99,3 +99,16 @@ def test_as_of_march_2025_sees_the_later_vintages(reg, obs):
     assert (march.assessed["status"] == "met").sum() > (july.assessed["status"] == "met").sum() == 0
     clean, dirty = _briefings(reg, obs, LATER)
     assert _rendered(clean, skip=("backtest",)) == _rendered(dirty, skip=("backtest",))
+
+
+@pytest.mark.parametrize("sector", ["agriculture", "industry_trade", "tourism", "public_investment"])
+def test_every_figure_a_chart_draws_is_listed_with_its_vintage(reg, obs, sector):
+    from kg_metrics.report import charts
+
+    for as_of in (RESOLUTION_AS_OF, LATER):
+        b = Briefing(reg, obs, lang="vi", as_of=as_of, notebook="sector", sector=sector)
+        listed = {(r["indicator"], r["measure"], r["period"], r["published"])
+                  for r in sources.used_observations(b).to_dict("records")}
+        for o in b.assessed[b.assessed["sector"] == sector].to_dict("records"):
+            for r in charts.target_chart_data(o, b.reg, b.obs).used:
+                assert (r["indicator"], r["measure"], r["period"], r["published"]) in listed, (o["target_id"], r)

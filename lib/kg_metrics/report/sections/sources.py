@@ -23,13 +23,19 @@ def _end(period: str) -> str:
 def used_observations(b: "Briefing") -> pd.DataFrame:
     """Every observation the briefing uses (as known on ``as_of``: ``b.obs`` is that view), with the inputs of derived ones.
 
-    A sector briefing uses the levels and growth rates of its targets' indicators; the overview the GRDP
+    A sector briefing uses the levels and growth rates of its targets' indicators (for an additive one, of H1
+    and full years: what its assessment and chart read); the overview the GRDP
     figures (GRDP and its components: the contributions and the required growth). Adds ``input_of`` (True for a row listed only as an input of a derived figure).
     """
     obs = b.obs[b.obs["area"] == b.reg.province]
     if b.notebook == "sector":
         inds = list(dict.fromkeys(b._sector_targets()["indicator"]))
-        used = obs[obs["indicator"].isin(inds) & obs["measure"].isin(["level", "growth_yoy_pct"])]
+        # the assessment and the charts of an additive indicator read its H1 and full-year figures only; a
+        # non-additive one (a cumulative rate) is charted at every period published
+        additive = b.reg.indicators.set_index("indicator")["additive"].astype(bool)
+        kinds = obs["period"].map(lambda p: parse_period(p).kind)
+        read = kinds.isin(["H1", "FY"]) | ~obs["indicator"].map(additive).fillna(True).astype(bool)
+        used = obs[obs["indicator"].isin(inds) & obs["measure"].isin(["level", "growth_yoy_pct"]) & read]
     else:
         y, base = b.year, b.year - 1
         keys = {("grdp", "growth_yoy_pct", f"H1-{y}"), ("grdp", "level", f"H1-{base}"), ("grdp", "level", f"FY-{base}")}
