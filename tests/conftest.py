@@ -38,12 +38,17 @@ def observations(registry):
     return load_observations(registry)
 
 
+def copy_data(parent: Path, source: Path = DATA_DIR) -> Path:
+    """A private copy of ``source`` (the shipped ``data/``) at ``parent/'data'``; returns it."""
+    dest = Path(parent) / "data"
+    shutil.copytree(source, dest)
+    return dest
+
+
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
     """A private copy of ``data/`` at ``tmp_path/'data'``; errors show its files as ``data/...``."""
-    dest = tmp_path / "data"
-    shutil.copytree(DATA_DIR, dest)
-    return dest
+    return copy_data(tmp_path)
 
 
 # --------------------------------------------------------------------------- CSV helpers
@@ -82,15 +87,81 @@ def row_of(path: Path, column: str, value: str) -> int:
     return hits[0]
 
 
-@pytest.fixture
+# --------------------------------------------------------------------------- synthetic data on a copy
+#: The source_url of every synthetic row the tests add to a copy of the data.
+SYNTHETIC_URL = "https://example.test/synthetic"
+OBSERVATION_COLUMNS = ["indicator", "measure", "period", "area", "qualifier", "value", "unit", "status", "source_url",
+                       "published", "note"]
+#: The usual shape of a synthetic row given as a tuple; the other columns take add_observations' defaults.
+ROW_FIELDS = ("indicator", "measure", "period", "value", "unit", "published")
+#: The same with a qualifier ('>', '≈', …) before the value.
+QUALIFIED_ROW_FIELDS = ("indicator", "measure", "period", "qualifier", "value", "unit", "published")
+
+
+def add_observations(data_dir: Path, sector: str, rows, *, fields=ROW_FIELDS, **defaults: str) -> int:
+    """Append ``rows`` to ``data_dir/observations/<sector>.csv``; returns the 1-based row number of the first.
+
+    A row is a tuple of ``fields`` or a dict of columns. The columns a row leaves out are those of a synthetic
+    estimate of the province: area kien_giang, no qualifier, status estimate, source_url SYNTHETIC_URL,
+    note 'synthetic (test)'; ``defaults`` (column=value) replace these for every row.
+    """
+    path = Path(data_dir) / "observations" / f"{sector}.csv"
+    header, existing = read_table(path)
+    assert header == OBSERVATION_COLUMNS, f"{path} has columns {header}"
+    base = dict(area="kien_giang", qualifier="", status="estimate", source_url=SYNTHETIC_URL, note="synthetic (test)")
+    base.update(defaults)
+    first = len(existing) + 1
+    for row in rows:
+        given = dict(row) if isinstance(row, dict) else dict(zip(fields, row, strict=True))
+        new = {**base, **given}
+        assert sorted(new) == sorted(OBSERVATION_COLUMNS), f"not the 11 columns of an observation: {new}"
+        existing.append(new)
+    write_table(path, header, existing)
+    return first
+
+
+def add_observations_by_file(data_dir: Path, rows, *, fields=ROW_FIELDS, **defaults: str) -> None:
+    """Append ``(sector, *fields)`` rows, each to ``observations/<sector>.csv`` in order (see add_observations)."""
+    by_sector: dict[str, list] = {}
+    for sector, *row in rows:
+        by_sector.setdefault(sector, []).append(tuple(row))
+    for sector, sector_rows in by_sector.items():
+        add_observations(data_dir, sector, sector_rows, fields=fields, **defaults)
+
+
+def add_derivation(data_dir: Path, output: str, method: str, inputs: list[str], why: str = "synthetic (test)") -> None:
+    """Append a derivation of ``output`` (indicator/measure/period) by ``method`` from ``inputs`` to derivations.yml."""
+    path = Path(data_dir) / "derivations.yml"
+    path.write_text(path.read_text(encoding="utf-8") + f"  - output: {output}\n    method: {method}\n"
+                    f"    inputs: [{', '.join(inputs)}]\n    why: {why}\n", encoding="utf-8")
+
+
+def load(data_dir: Path):
+    """(registry, observations) of a data directory, e.g. a copy with synthetic rows."""
+    reg = load_registry(data_dir)
+    return reg, load_observations(reg)
+
+
+@pytest.fixture(scope="session")
 def csv_tools():
-    """The CSV helpers, as a namespace (fixtures rather than imports from conftest)."""
+    """The CSV and synthetic-data helpers, as a namespace (fixtures rather than imports from conftest).
+
+    Session-scoped (it holds no state) so that module-scoped fixtures can use it too.
+    """
 
     class Tools:
+        SYNTHETIC_URL = SYNTHETIC_URL
+        ROW_FIELDS = ROW_FIELDS
+        QUALIFIED_ROW_FIELDS = QUALIFIED_ROW_FIELDS
         read = staticmethod(read_table)
         write = staticmethod(write_table)
         set = staticmethod(set_cells)
         row_of = staticmethod(row_of)
+        copy_data = staticmethod(copy_data)
+        add_observations = staticmethod(add_observations)
+        add_observations_by_file = staticmethod(add_observations_by_file)
+        add_derivation = staticmethod(add_derivation)
+        load = staticmethod(load)
 
     return Tools
 

@@ -5,9 +5,7 @@ longer show (a missed target with a July probability, a derived H2 within roundi
 data with synthetic rows appended. The page that shows it: tests/report/test_sections_backtest.py."""
 from __future__ import annotations
 
-import csv
 import math
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +14,7 @@ import pytest
 from kg_metrics.analysis.backtest import backtest, brier_score, events, published_half_unit, rounding_half_width
 from kg_metrics.data.observations import load_observations, lookup
 from kg_metrics.data.registry import load_registry
+from tests.conftest import SYNTHETIC_URL
 
 N_DRAWS = 20_000
 
@@ -165,7 +164,6 @@ def test_brier_score_counts_one_event_per_indicator():
 
 
 # --------------------------------------------------------------------------- synthetic history
-SYNTHETIC = "https://example.test/synthetic"
 #: (file, indicator, measure, period, value, unit, published): 5 usable years for the July probabilities
 #: (as in test_probability.py), an H1 2024 rice figure, and a dated 2024 disbursement outturn.
 ROWS = [
@@ -186,15 +184,10 @@ ROWS = [
 
 
 @pytest.fixture(scope="module")
-def synthetic(tmp_path_factory, data_dir):
-    dest = tmp_path_factory.mktemp("backtest") / "data"
-    shutil.copytree(data_dir, dest)
-    for file, ind, measure, period, value, unit, published in ROWS:
-        with open(dest / "observations" / f"{file}.csv", "a", encoding="utf-8", newline="") as fh:
-            csv.writer(fh).writerow([ind, measure, period, "kien_giang", "", value, unit, "estimate", SYNTHETIC,
-                                     published, "synthetic (test)"])
-    reg = load_registry(dest)
-    obs = load_observations(reg)
+def synthetic(tmp_path_factory, csv_tools):
+    dest = csv_tools.copy_data(tmp_path_factory.mktemp("backtest"))
+    csv_tools.add_observations_by_file(dest, ROWS)
+    reg, obs = csv_tools.load(dest)
     return reg, obs, backtest(reg, obs, n_draws=N_DRAWS).set_index("target_id")
 
 
@@ -203,7 +196,7 @@ def test_public_investment_is_missed(synthetic):
     r = sbt.loc["pi_disbursement_fy2024"]
     assert r["verdict"] == "missed" and r["outturn"] == 75.22 and not r["outturn_derived"]
     assert r["margin"] == pytest.approx(75.22 - 95) and r["margin_pct"] == pytest.approx((75.22 - 95) / 95 * 100)
-    assert r["sources"] == SYNTHETIC
+    assert r["sources"] == SYNTHETIC_URL
     # July: 36% + the usual H1→year gain 54,67 pp = 90,67% against 95%: at risk, so 'missed' is no surprise…
     assert r["july_status"] == "at_risk" and r["agreement"] == "expected"
     assert r["july_p_reason"] == "" and 0 < r["july_p_met"] < 0.5

@@ -9,22 +9,16 @@ from __future__ import annotations
 import pytest
 
 from kg_metrics.analysis.base_rates import BaseRate, base_rate
-from kg_metrics.data.observations import load_observations
-from kg_metrics.data.registry import load_registry
-
-SYNTHETIC = "https://example.org/synthetic"
 
 
 def _add(csv_tools, data_dir, rows: list[tuple]) -> None:
     """Append (measure, period, value, status, published) rows of ntm_districts to observations/agriculture.csv."""
-    path = data_dir / "observations" / "agriculture.csv"
-    header, existing = csv_tools.read(path)
-    assert not [r for r in existing if r["indicator"] == "ntm_districts"]
-    for measure, period, value, status, published in rows:
-        existing.append(dict(indicator="ntm_districts", measure=measure, period=period, area="kien_giang",
-                             qualifier="", value=value, unit="pct" if measure != "level" else "districts",
-                             status=status, source_url=SYNTHETIC, published=published, note="synthetic (test)"))
-    csv_tools.write(path, header, existing)
+    assert not [r for r in csv_tools.read(data_dir / "observations" / "agriculture.csv")[1]
+                if r["indicator"] == "ntm_districts"]
+    csv_tools.add_observations(data_dir, "agriculture", [
+        dict(indicator="ntm_districts", measure=measure, period=period, value=value,
+             unit="pct" if measure != "level" else "districts", status=status, published=published)
+        for measure, period, value, status, published in rows])
 
 
 ROWS = [
@@ -54,8 +48,7 @@ ROWS = [
 @pytest.fixture
 def synthetic(data_copy, csv_tools):
     _add(csv_tools, data_copy, ROWS)
-    reg = load_registry(data_copy)
-    return reg, load_observations(reg)
+    return csv_tools.load(data_copy)
 
 
 def test_base_rate_on_plan_and_share_of_plan(synthetic):

@@ -5,15 +5,11 @@ an H1 2024 figure, which was not published by 18/7/2024 (the Jan–Jul minus Jul
 shown on a copy of the data with a synthetic H1 row appended."""
 from __future__ import annotations
 
-import csv
-
 import pytest
 
 from kg_metrics.analysis.assessment import assess_targets
 from kg_metrics.analysis.checks import anomalies
 from kg_metrics.arithmetic.status import Thresholds
-from kg_metrics.data.observations import load_observations
-from kg_metrics.data.registry import load_registry
 
 
 def vn(text: str) -> float:
@@ -62,13 +58,11 @@ def test_international_tourists_implied_h1_needs_a_reported_h1(found):
 
 
 @pytest.fixture
-def with_intl_h1(data_copy):
+def with_intl_h1(data_copy, csv_tools):
     """The data with an H1 2024 international-tourist figure (Jan–Jul 572.887 − July 64.242 = 508.645), synthetic."""
-    with open(data_copy / "observations" / "tourism.csv", "a", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerow(["intl_tourists", "level", "H1-2024", "kien_giang", "≈", "508.645", "arrivals",
-                                 "estimate", "https://example.test/synthetic", "2024-07-15", "synthetic (test)"])
-    reg = load_registry(data_copy)
-    return reg, load_observations(reg)
+    csv_tools.add_observations(data_copy, "tourism", [("intl_tourists", "level", "H1-2024", "508.645", "arrivals",
+                                                       "2024-07-15")], qualifier="≈")
+    return csv_tools.load(data_copy)
 
 
 def test_international_tourists_implied_h1_is_flagged_when_reported(with_intl_h1):
@@ -77,7 +71,7 @@ def test_international_tourists_implied_h1_is_flagged_when_reported(with_intl_h1
     f = anomalies(assess_targets(reg, obs), "vi").set_index(["indicator", "check"])
     assert f.loc[("intl_tourists", "implied_h1"), "flagged"]
     assert f.loc[("intl_tourists", "implied_h1"), "message"] == (
-        "H1 ngầm định trong nghị quyết 580.645 so với H1 báo cáo ≈508.645: chênh 14,2% (vượt ngưỡng 2%).")
+        "6 tháng đầu năm ngầm định trong nghị quyết 580.645 so với số báo cáo ≈508.645: chênh 14,2% (vượt ngưỡng 2%).")
     en = anomalies(assess_targets(reg, obs, lang="en"), "en").set_index(["indicator", "check"])
     assert en.loc[("intl_tourists", "implied_h1"), "message"] == (
         "Implied H1 in the resolution 580,645 vs reported H1 ≈508,645: gap 14.2% (beyond the 2% tolerance).")
@@ -124,10 +118,10 @@ def test_tolerances_come_from_the_thresholds(registry, observations, data_dir, c
 
 @pytest.mark.parametrize("indicator, check, lang, message", [
     ("fishery", "implied_h1", "vi",
-     "H1 ngầm định trong nghị quyết 360.949 so với H1 báo cáo 360.942: chênh 0,0% (trong ngưỡng 2%)."),
+     "6 tháng đầu năm ngầm định trong nghị quyết 360.949 so với số báo cáo 360.942: chênh 0,0% (trong ngưỡng 2%)."),
     ("fishery", "implied_h1", "en",
      "Implied H1 in the resolution 360,949 vs reported H1 360,942: gap 0.0% (within the 2% tolerance)."),
-    ("intl_tourists", "implied_h1", "vi", "H1 ngầm định 580.645; chưa có số liệu 6 tháng đầu năm để so sánh."),
+    ("intl_tourists", "implied_h1", "vi", "6 tháng đầu năm ngầm định 580.645; chưa có số liệu 6 tháng đầu năm để so sánh."),
     ("intl_tourists", "implied_h1", "en", "Implied H1 580,645; no reported H1 figure to compare."),
     ("intl_tourists", "h2_share", "vi", "Tỷ trọng 6 tháng cuối năm trong mục tiêu cả năm 14,6%, so với 38,0%–41,7% "
                                          "các năm 2019, 2023 (ngoài biên 2 điểm phần trăm)."),
@@ -135,11 +129,11 @@ def test_tolerances_come_from_the_thresholds(registry, observations, data_dir, c
      "H2 share of the year target 14.6% vs 38.0%–41.7% in 2019, 2023 (outside a 2 pp margin)."),
     ("tourists", "h2_share", "en", "H2 share of the year target 40.8% vs 41.2%–53.5% in 2019, 2022, 2023 "
                                    "(within a 2 pp margin)."),
-    ("rice", "h2_share", "en", "H2 share of the year target 44.2% vs 45.1%–45.1% in 2023 (within a 2 pp margin)."),
+    ("rice", "h2_share", "en", "H2 share of the year target 44.2% vs 45.1% in 2023 (within a 2 pp margin)."),
     ("fishery", "h2_share", "vi",
      "Tỷ trọng 6 tháng cuối năm trong mục tiêu cả năm 54,9%; chưa có số liệu các năm trước để so sánh."),
     ("fishery", "h2_share", "en", "H2 share of the year target 54.9%; no earlier years to compare."),
-    ("retail", "implied_h1", "vi", "H1 ngầm định 82.573; chưa có số liệu 6 tháng đầu năm để so sánh."),
+    ("retail", "implied_h1", "vi", "6 tháng đầu năm ngầm định 82.573; chưa có số liệu 6 tháng đầu năm để so sánh."),
     ("retail", "implied_h1", "en", "Implied H1 82,573; no reported H1 figure to compare."),
 ])
 def test_messages_in_each_language(registry, observations, indicator, check, lang, message):
@@ -164,30 +158,25 @@ def test_the_share_ranges_by_hand(data_dir, csv_tools):
 
 
 @pytest.fixture
-def with_derived_intl_h1(data_copy):
+def with_derived_intl_h1(data_copy, csv_tools):
     """H1 2024 international arrivals *derived* (Jan–Jul 560.000 − July 51.355 = 508.645, both synthetic rows
     dated before the session), as the old data derived it: a computed figure, never a reported one."""
-    rows = [["intl_tourists", "level", "YTD07-2024", "kien_giang", "", "560.000", "arrivals", "estimate",
-             "https://example.test/synthetic", "2024-07-16", "synthetic (test)"],
-            ["intl_tourists", "level", "M07-2024", "kien_giang", "", "51.355", "arrivals", "estimate",
-             "https://example.test/synthetic", "2024-07-16", "synthetic (test)"]]
-    with open(data_copy / "observations" / "tourism.csv", "a", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerows(rows)
-    with open(data_copy / "derivations.yml", "a", encoding="utf-8") as fh:
-        fh.write("  - output: intl_tourists/level/H1-2024\n    method: difference\n"
-                 "    inputs: [intl_tourists/level/YTD07-2024, intl_tourists/level/M07-2024]\n"
-                 "    why: synthetic, Jan–Jul minus July\n")
-    reg = load_registry(data_copy)
-    return reg, load_observations(reg)
+    csv_tools.add_observations(data_copy, "tourism", [
+        ("intl_tourists", "level", "YTD07-2024", "560.000", "arrivals", "2024-07-16"),
+        ("intl_tourists", "level", "M07-2024", "51.355", "arrivals", "2024-07-16")])
+    csv_tools.add_derivation(data_copy, "intl_tourists/level/H1-2024", "difference",
+                             ["intl_tourists/level/YTD07-2024", "intl_tourists/level/M07-2024"],
+                             why="synthetic, Jan–Jul minus July")
+    return csv_tools.load(data_copy)
 
 
 def test_a_derived_h1_is_never_called_reported(with_derived_intl_h1):
-    """Truth defect: the old check wrote 'so với H1 báo cáo ≈508.645' for a figure computed by kg_metrics."""
+    """Truth defect: the old check wrote 'so với số báo cáo ≈508.645' for a figure computed by kg_metrics."""
     from kg_metrics.report.briefing import Briefing
     from kg_metrics.report.sections import section_data
 
     reg, obs = with_derived_intl_h1
-    for lang, derived_words, reported_words in (("vi", "H1 tính suy ra", "báo cáo ≈"), ("en", "derived H1", "reported H1")):
+    for lang, derived_words, reported_words in (("vi", "số tính suy ra", "số báo cáo ≈"), ("en", "derived H1", "reported H1")):
         msg = anomalies(assess_targets(reg, obs, lang=lang), lang).set_index(["indicator", "check"]).loc[
             ("intl_tourists", "implied_h1"), "message"]
         assert derived_words in msg and "≈508" in msg and reported_words not in msg

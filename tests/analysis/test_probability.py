@@ -1,7 +1,6 @@
 """Probability of meeting each target: known answers, the history it rests on, reasons when there is none, charts."""
 from __future__ import annotations
 
-import csv
 import dataclasses
 import io
 import math
@@ -190,7 +189,6 @@ def test_no_fan_chart_without_a_probability(probs, observations):
 
 
 # --------------------------------------------------------------------------- synthetic history (≥ 5 years)
-SYNTHETIC = "https://example.test/synthetic"
 #: Rows appended to a copy of the data so that the models have 5 usable years and an H1 2024 figure.
 #: (file, indicator, measure, period, value, unit, published); all estimates of the province.
 HISTORY = [
@@ -216,27 +214,16 @@ GAINS = [88 - 30, 90 - 35, 86 - 28, 91.33 - 40, 89 - 38]
 W1 = 35872 / 72799.77
 
 
-def append_rows(data: Path, rows) -> None:
-    """Append observation rows (all 11 columns) to the copy's CSVs, as the csv module writes them."""
-    for file, *fields in rows:
-        ind, measure, period, value, unit, published = fields
-        with open(data / "observations" / f"{file}.csv", "a", encoding="utf-8", newline="") as fh:
-            csv.writer(fh).writerow([ind, measure, period, "kien_giang", "", value, unit, "estimate", SYNTHETIC,
-                                     published, "synthetic (test)"])
-
-
 @pytest.fixture(scope="module")
-def history_dir(tmp_path_factory, data_dir) -> Path:
-    dest = tmp_path_factory.mktemp("history") / "data"
-    shutil.copytree(data_dir, dest)
-    append_rows(dest, HISTORY)
+def history_dir(tmp_path_factory, csv_tools) -> Path:
+    dest = csv_tools.copy_data(tmp_path_factory.mktemp("history"))
+    csv_tools.add_observations_by_file(dest, HISTORY)
     return dest
 
 
 @pytest.fixture(scope="module")
-def hist(history_dir):
-    reg = load_registry(history_dir)
-    obs = load_observations(reg)
+def hist(history_dir, csv_tools):
+    reg, obs = csv_tools.load(history_dir)
     return reg, obs, {p.target_id: p for p in P.target_probabilities(reg, obs, n_draws=N)}
 
 

@@ -1,7 +1,6 @@
 """Scenarios: the schema and its errors, the shipped files and their sources, outcomes by hand, round trips, briefings."""
 from __future__ import annotations
 
-import csv
 import math
 import shutil
 from pathlib import Path
@@ -12,7 +11,6 @@ import pytest
 from kg_metrics.analysis.assessment import assess_targets, grdp_requirement, sector_contributions
 from kg_metrics.errors import DataError, ParameterError
 from kg_metrics.data.observations import KEY, as_of_view, load_observations, lookup
-from kg_metrics.data.registry import load_registry
 from kg_metrics.data.params import validate_parameters
 from kg_metrics.report.briefing import Briefing
 from kg_metrics.analysis.scenarios import apply_scenario, scenario_outcome
@@ -35,7 +33,6 @@ W1_RESOLUTION = (6.7 - 6.56) / (6.84 - 6.56)
 W1_DATA = 35872 / (78259 / 1.075)
 W1 = W1_RESOLUTION
 
-SYNTHETIC = "https://example.test/synthetic"
 #: (file, indicator, measure, period, value, unit, published): the inputs of the GRDP and indicator outcomes
 #: that were not published by 18/7/2024, appended to a copy of the data (all estimates of the province).
 SYNTHETIC_ROWS = [
@@ -75,16 +72,11 @@ def july(observations):
 
 
 @pytest.fixture(scope="module")
-def synthetic(tmp_path_factory, data_dir):
+def synthetic(tmp_path_factory, csv_tools):
     """(registry, observations, the observations as of 18/7/2024) of a data copy with SYNTHETIC_ROWS appended."""
-    dest = tmp_path_factory.mktemp("scenario") / "data"
-    shutil.copytree(data_dir, dest)
-    for file, ind, measure, period, value, unit, published in SYNTHETIC_ROWS:
-        with open(dest / "observations" / f"{file}.csv", "a", encoding="utf-8", newline="") as fh:
-            csv.writer(fh).writerow([ind, measure, period, "kien_giang", "", value, unit, "estimate", SYNTHETIC,
-                                     published, "synthetic (test)"])
-    reg = load_registry(dest)
-    obs = load_observations(reg)
+    dest = csv_tools.copy_data(tmp_path_factory.mktemp("scenario"))
+    csv_tools.add_observations_by_file(dest, SYNTHETIC_ROWS)
+    reg, obs = csv_tools.load(dest)
     return reg, obs, as_of_view(obs, JULY)
 
 

@@ -47,9 +47,9 @@ def test_every_briefing_is_listed_with_its_files_per_language(release, registry,
 
 
 @pytest.mark.parametrize("lang, texts", [
-    ("vi", ["Bản tin phân tích Nghị quyết HĐND tỉnh Kiên Giang, 18/7/2024", "Nghị quyết số 21/NQ-HĐND",
-            "<dt>Bộ dữ liệu thu thập đến</dt><dd>10 tháng 7, 2024</dd>", "<dt>Đánh giá tại ngày</dt><dd>18 tháng 7, 2024</dd>",
-            "<dt>Phiên bản mã</dt><dd><code>abc123</code></dd>", "kg_metrics 0.1.0 · pandas 2.2"]),
+    ("vi", ["Bản tin phân tích Nghị quyết ngày 18 tháng 7 năm 2024 của HĐND tỉnh Kiên Giang", "Nghị quyết số 21/NQ-HĐND",
+            "<dt>Bộ dữ liệu thu thập đến</dt><dd>ngày 10 tháng 7 năm 2024</dd>", "<dt>Thời điểm đánh giá</dt><dd>ngày 18 tháng 7 năm 2024</dd>",
+            "<dt>Phiên bản mã (dấu + ở cuối: có thay đổi chưa lưu vào git)</dt><dd><code>abc123</code></dd>", "<dt>Thời điểm tạo</dt><dd>10:00 (giờ UTC) ngày 1 tháng 8 năm 2024</dd>", "kg_metrics 0.1.0 · pandas 2.2"]),
     ("en", ["Briefings on Kiên Giang&#39;s People&#39;s Council resolution of 18 July 2024", "Resolution No. 21",
             "<dt>Data set collected up to</dt><dd>10 July 2024</dd>", "<dt>Assessed as of</dt><dd>18 July 2024</dd>",
             "<th>Status</th>", "Backtest against the 2024 outturn"]),
@@ -64,5 +64,6 @@ def test_the_page_is_in_the_language_of_the_build(release, registry, observation
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_the_index_shares_the_covers_labels_except_its_own(lang):
     labels = index_labels(lang)
-    assert labels["commit"] == {"vi": "Phiên bản mã", "en": "Code version"}[lang]  # not the cover's "(git)"
+    assert labels["commit"] == {"vi": "Phiên bản mã (dấu + ở cuối: có thay đổi chưa lưu vào git)",
+                                "en": "Code version (a final +: uncommitted changes)"}[lang]  # not the cover's "(git"
     assert labels["checksum"] == {"vi": "Tổng kiểm dữ liệu (SHA-256)", "en": "Data checksum (SHA-256)"}[lang]

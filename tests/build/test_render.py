@@ -1,13 +1,18 @@
-"""Rendering: the failure page, the cover metadata the briefing template shows, and atomic writes."""
+"""Rendering: the failure page, the cover metadata the briefing template shows, atomic writes, and the PDFs:
+archival (PDF/A-3b), with title, language, author and bookmarks, and every chart with an alt text of numbers."""
 from __future__ import annotations
 
+import io
 import os
+import re
 import stat
+from html.parser import HTMLParser
 
 import pytest
 
 from kg_metrics.build.jobs import Job
-from kg_metrics.build.render import CSP, briefing_metadata, failure_page, write_atomic
+from kg_metrics.build.render import (CSP, PDF_VARIANT, briefing_metadata, failure_page, html_to_pdf,
+                                     notebook_to_html, write_atomic)
 
 COMMON = {"build_time": "2024-08-01T10:00:00+00:00", "commit": "abc123", "data_checksum": "f" * 64,
           "versions": {"kg_metrics": "0.1.0"}, "vintage": "2024-07-10", "resolution_date": "2024-07-18",
@@ -49,19 +54,22 @@ def test_the_failure_page_escapes_a_hostile_title():
     ("vi", {"authority": "Hội đồng nhân dân tỉnh Kiên Giang",
             "kind": "Báo cáo phân tích chỉ tiêu Nghị quyết giữa năm 2024",
             "period": "6 tháng cuối năm và cả năm 2024",
-            "resolution": "Nghị quyết số 21/NQ-HĐND, 18 tháng 7, 2024",
-            "as_of": "18 tháng 7, 2024", "vintage": "10 tháng 7, 2024"}),
+            "resolution": "Nghị quyết số 21/NQ-HĐND, ngày 18 tháng 7 năm 2024", "session": "khóa X, kỳ họp thứ 24",
+            "prepared_by": "Nhóm phân tích kg_metrics", "prepared_on": "ngày 1 tháng 8 năm 2024",
+            "as_of": "ngày 18 tháng 7 năm 2024", "vintage": "ngày 10 tháng 7 năm 2024"}),
     ("en", {"authority": "Kiên Giang Provincial People's Council", "kind": "Briefing on the mid-year 2024 resolution",
             "period": "H2 and full year 2024", "resolution": "Resolution No. 21/NQ-HĐND, 18 July 2024",
-            "as_of": "18 July 2024", "vintage": "10 July 2024"}),
+            "session": "10th term, 24th session", "prepared_by": "The kg_metrics analysis team",
+            "prepared_on": "1 August 2024", "as_of": "18 July 2024", "vintage": "10 July 2024"}),
 ])
 def test_the_cover_is_in_the_briefings_language(lang, expected):
     meta = briefing_metadata(_job(lang, scenario="low"), COMMON)
     assert {k: meta[k] for k in expected} == expected
     assert meta["parameters_text"] == f"(sector='tourism', lang='{lang}')"  # empty values left out
     assert meta["notebook"] == "notebooks/sector.ipynb" and meta["scenario"] == "low"
-    assert set(meta["labels"]) == {"resolution", "period", "as_of", "vintage", "scenario", "provenance", "built",
-                                   "commit", "checksum", "notebook", "versions", "chart", "error"}
+    assert set(meta["labels"]) >= {"resolution", "period", "as_of", "vintage", "scenario", "provenance", "built",
+                                   "commit", "checksum", "notebook", "versions", "chart", "error", "session",
+                                   "prepared_by", "prepared_on"}
     assert meta["labels"]["resolution"] == {"vi": "Nghị quyết", "en": "Resolution"}[lang]
 
 
@@ -74,3 +82,195 @@ def test_write_atomic_replaces_the_file_whole_and_readable(tmp_path):
     os.umask(umask)
     assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
     assert [p.name for p in path.parent.iterdir()] == ["index.html"]  # no temporary file left
+
+
+# ---------------------------------------------------------------------------------------------- PDF/A, metadata
+class _Page(HTMLParser):
+    """The <img> alts and the section headings (h2) of a briefing's HTML, the way a reader's tools see them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.alts: list[str | None] = []
+        self.h2: list[str] = []
+        self._in_h2 = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.alts.append(dict(attrs).get("alt"))
+        self._in_h2 = self._in_h2 or tag == "h2"
+        if tag == "h2":
+            self.h2.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "h2":
+            self._in_h2 = False
+
+    def handle_data(self, data):
+        if self._in_h2:
+            self.h2[-1] += data
+
+
+def parse(html: str) -> _Page:
+    page = _Page()
+    page.feed(html)
+    return page
+
+
+def outline_titles(reader) -> list[str]:
+    out = []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                out.append(item.title)
+
+    walk(reader.outline)
+    return out
+
+
+def check_pdfa(pdf: bytes, *, title: str, lang: str, author: str) -> "object":
+    """The checks a PDF/A-3b briefing passes as far as pypdf can read them; returns the reader."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    assert pdf.startswith(b"%PDF-1.7")
+    root = reader.trailer["/Root"]
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert re.search(r'pdfaid:part="3"|<pdfaid:part>3</pdfaid:part>', xmp), xmp
+    assert re.search(r'pdfaid:conformance="B"|<pdfaid:conformance>B</pdfaid:conformance>', xmp), xmp
+    assert title in xmp and author in xmp  # dc:title and dc:creator agree with the document information
+    assert reader.metadata.title == title and reader.metadata.author == author
+    assert root["/Lang"] == lang
+    intents = root["/OutputIntents"]
+    assert len(intents) == 1 and intents[0].get_object()["/S"] == "/GTS_PDFA1"
+    assert "/DestOutputProfile" in intents[0].get_object()
+    assert len(reader.trailer["/ID"]) == 2
+    fonts = []
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            fonts.append((descendants[0].get_object() if descendants else font)["/FontDescriptor"].get_object())
+    assert fonts and all({"/FontFile", "/FontFile2", "/FontFile3"} & set(f) for f in fonts), "a font not embedded"
+    return reader
+
+
+def _tiny_briefing(lang: str, alt: str | None):
+    """A notebook as the build renders it: the cover stamped, two sections (h2) and one chart."""
+    import base64
+
+    import nbformat
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGBA", (40, 20), (31, 78, 121, 255)).save(buf, format="PNG")
+    png = base64.b64encode(buf.getvalue()).decode()
+    cells = [nbformat.v4.new_code_cell("", outputs=[
+        nbformat.v4.new_output("display_data", data={"text/html": "<h2>Mục một</h2><p>6,56%</p><h3>Phần</h3>"}),
+        nbformat.v4.new_output("display_data", data={"image/png": png},
+                               metadata={"image/png": {"alt": alt}} if alt else {}),
+        nbformat.v4.new_output("display_data", data={"text/html": "<h2>Mục hai</h2><p>7</p>"}),
+    ])]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kg_metrics"] = briefing_metadata(_job(lang), COMMON)
+    return nb
+
+
+@pytest.mark.parametrize("lang, author", [("vi", "Nhóm phân tích kg_metrics"), ("en", "The kg_metrics analysis team")])
+def test_the_pdf_is_pdfa_3b_with_title_language_author_and_a_bookmark_per_section(lang, author):
+    assert PDF_VARIANT == "pdf/a-3b"
+    html = notebook_to_html(_tiny_briefing(lang, "Biểu đồ: 6,56%"))
+    reader = check_pdfa(html_to_pdf(html), title="Du lịch", lang=lang, author=author)
+    titles = outline_titles(reader)
+    provenance = {"vi": "Nguồn gốc bản tin", "en": "Provenance"}[lang]
+    assert titles == ["Du lịch", "Mục một", "Phần", "Mục hai", provenance]  # the cover title, h2/h3, the footer
+    assert reader.metadata.subject.endswith("Nghị quyết số 21/NQ-HĐND, ngày 18 tháng 7 năm 2024"
+                                            if lang == "vi" else "Resolution No. 21/NQ-HĐND, 18 July 2024")
+
+
+def test_the_cover_states_the_resolution_session_author_report_date_and_vintage():
+    html = notebook_to_html(_tiny_briefing("vi", "x 1"))
+    cover = html[html.index('<header class="cover">'):html.index("</header>")]
+    for text in ("Nghị quyết số 21/NQ-HĐND, ngày 18 tháng 7 năm 2024", "khóa X, kỳ họp thứ 24",
+                 "Nhóm phân tích kg_metrics", "ngày 1 tháng 8 năm 2024", "ngày 18 tháng 7 năm 2024",
+                 "ngày 10 tháng 7 năm 2024"):
+        assert text in cover, text
+    assert re.search(r'<meta (content="2024-08-01T10:00:00\+00:00" name="dcterms.created"|'
+                     r'name="dcterms.created" content="2024-08-01T10:00:00\+00:00")', html)
+
+
+def test_a_charts_alt_text_is_written_into_its_img_escaped():
+    html = notebook_to_html(_tiny_briefing("en", 'Chart of "GRDP" <growth>: H1 2024 6.84%'))
+    assert parse(html).alts == ['Chart of "GRDP" <growth>: H1 2024 6.84%']
+    assert "<growth" not in html.replace('<growth>: H1', "")  # escaped: the attribute holds, nothing becomes markup
+
+
+def _has_digit(alt: str | None) -> bool:
+    return bool(alt) and bool(re.search(r"\d", alt))
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_chart_has_an_alt_text_with_its_numbers(lang, registry, observations):
+    """Every figure the sections show carries its alt text (what it shows, with its numbers, in the reader's
+    language), and a section's display hands it to the notebook as the PNG's metadata, which the template reads."""
+    from kg_metrics.report import charts
+    from kg_metrics.report.briefing import Briefing
+    from kg_metrics.report.container import _alt_metadata
+
+    figures = []
+    for notebook, sector, names in (("sector", "tourism", ("targets", "probability")),
+                                    ("overview", None, ("contributions", "probability"))):
+        b = Briefing(registry, observations, lang=lang, sector=sector, notebook=notebook)
+        for name in names:
+            figures += b.section(name).figures
+    assert len(figures) >= 4
+    for fig in figures:
+        alt = charts.alt_text(fig)
+        assert _has_digit(alt), alt
+        assert _alt_metadata(fig) == {"image/png": {"alt": alt}}
+        assert alt.startswith({"vi": "Biểu đồ", "en": ("Chart", "Fan chart")}[lang])
+    text = " ".join(charts.alt_text(f) for f in figures)
+    decimal = {"vi": r"\d,\d", "en": r"\d\.\d"}[lang]  # numbers written the reader's way
+    assert re.search(decimal, text)
+
+
+def test_the_scenario_chart_has_an_alt_text_with_each_sectors_numbers(registry):
+    import pandas as pd
+
+    from kg_metrics.report import charts
+
+    comp = pd.DataFrame({"component": ["va_services", "va_industry"], "h1_contribution_pp": [2.1, None],
+                         "h2_contribution_pp": [1.5, 0.4], "year_contribution_pp": [1.8, 0.3]})
+    alt = charts.alt_text(charts.scenario_contributions_chart(comp, 2024, "en",
+                                                              names=charts.component_names(registry, "en")))
+    assert alt.startswith("Chart of each sector's contribution to GRDP growth in 2024 under the scenario")
+    assert "Services: H1 2024 (actual) +2.10 pp, H2 2024 (scenario) +1.50 pp" in alt
+    assert "H1 2024 (actual) not available" in alt
+
+
+@pytest.mark.e2e
+def test_built_pdfs_are_pdfa_with_bookmarks_per_section_and_alt_texts_with_numbers(site):
+    """A real build: each briefing's PDF declares PDF/A-3b, carries title, language, author and a bookmark for each
+    section (h2) of its HTML; every <img> of the HTML has an alt text holding a number."""
+    from pypdf import PdfReader
+
+    _, out = site
+    htmls = sorted((out / "vi").glob("*.html"))
+    assert htmls
+    images = 0
+    for html_path in htmls:
+        html = html_path.read_text(encoding="utf-8")
+        page = parse(html)
+        images += len(page.alts)
+        assert all(_has_digit(a) for a in page.alts), (html_path.name, [a for a in page.alts if not _has_digit(a)])
+        title = re.search(r"<title>(.*?)</title>", html).group(1)
+        pdf = html_path.with_suffix(".pdf").read_bytes()
+        reader = check_pdfa(pdf, title=title, lang="vi", author="Nhóm phân tích kg_metrics")
+        titles = outline_titles(reader)
+        assert titles[0] == title
+        for heading in page.h2:
+            assert " ".join(heading.split()) in titles, (html_path.name, heading)
+        assert isinstance(reader, PdfReader)
+    assert images > 0

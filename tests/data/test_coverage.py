@@ -74,9 +74,7 @@ def test_shipped_cells_of_each_kind(data_dir):
 def test_a_new_row_makes_its_cell_found(data_copy, csv_tools):
     assert cells(block_of(data_copy), "H1", "ntm_model")[2024] == "○"
     unit = next(r["unit"] for r in csv_tools.read(data_copy / "indicators.csv")[1] if r["indicator"] == "ntm_model")
-    path = data_copy / "observations" / "agriculture.csv"
-    header, rows = csv_tools.read(path)
-    csv_tools.write(path, header, rows + [dict(
+    csv_tools.add_observations(data_copy, "agriculture", [dict(
         indicator="ntm_model", measure="level", period="H1-2024", area="kien_giang", qualifier="", value="1",
         unit=unit, status="estimate",
         source_url="https://example.org/ntm", published="2024-07-10", note="synthetic")])
@@ -86,24 +84,18 @@ def test_a_new_row_makes_its_cell_found(data_copy, csv_tools):
 
 
 def test_a_row_of_another_area_does_not_make_the_province_found(data_copy, csv_tools):
-    path = data_copy / "observations" / "tourism.csv"
-    header, rows = csv_tools.read(path)
-    csv_tools.write(path, header, rows + [dict(
+    csv_tools.add_observations(data_copy, "tourism", [dict(
         indicator="tourists", measure="level", period="H1-2018", area="phu_quoc", qualifier="", value="2.000.000",
         unit="arrivals", status="estimate", source_url="https://example.org/pq", published="2018-07-10",
         note="synthetic")])
     assert cells(block_of(data_copy), "H1", "tourists")[2018] == "○"
 
 
-def test_a_new_derivation_makes_its_cell_derived(data_copy):
+def test_a_new_derivation_makes_its_cell_derived(data_copy, csv_tools):
     assert cells(block_of(data_copy), "H1", "tourists")[2018] == "○"
-    path = data_copy / "derivations.yml"
     # tourists Jan–Jul 2018 (4.751.434) and July 2018 (809.129) are both in tourism.csv
-    path.write_text(path.read_text(encoding="utf-8") + (
-        "  - output: tourists/level/H1-2018\n"
-        "    method: difference\n"
-        "    inputs: [tourists/level/YTD07-2018, tourists/level/M07-2018]\n"
-        "    why: Jan–Jul minus July\n"), encoding="utf-8")
+    csv_tools.add_derivation(data_copy, "tourists/level/H1-2018", "difference",
+                             ["tourists/level/YTD07-2018", "tourists/level/M07-2018"], why="Jan–Jul minus July")
     block = block_of(data_copy)
     assert cells(block, "H1", "tourists")[2018] == "◐"
     assert "13 derived vintages" in block

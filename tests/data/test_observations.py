@@ -11,6 +11,7 @@ from kg_metrics.errors import DataError
 from kg_metrics.data.observations import (check_observations, grdp_components_of, load_observations, lookup,
                                           province_of)
 from kg_metrics.data.registry import load_registry
+from tests.conftest import SYNTHETIC_URL
 
 OBS_FILES = ["agriculture.csv", "economy.csv", "industry_trade.csv", "public_investment.csv", "tourism.csv"]
 
@@ -39,27 +40,10 @@ def sourced_keys(csv_tools, data_dir) -> set[tuple[str, str, str, str]]:
 def _row(**kw: str) -> dict[str, str]:
     """A synthetic observation row (all 11 columns); ``kw`` overrides the defaults."""
     row = dict(indicator="tourists", measure="level", period="YTD07-2024", area="kien_giang", qualifier="",
-               value="1", unit="arrivals", status="estimate", source_url="https://example.org/synthetic",
+               value="1", unit="arrivals", status="estimate", source_url=SYNTHETIC_URL,
                published="2024-08-01", note="synthetic")
     row.update(kw)
     return row
-
-
-def _append(data_dir, csv_tools, file: str, *rows: dict[str, str]) -> int:
-    """Append ``rows`` to ``observations/<file>``; returns the 1-based row number of the first one."""
-    path = data_dir / "observations" / file
-    header, existing = csv_tools.read(path)
-    csv_tools.write(path, header, existing + list(rows))
-    return len(existing) + 1
-
-
-def _add_derivation(data_dir, output: str, method: str, inputs: list[str], why: str = "synthetic") -> None:
-    path = data_dir / "derivations.yml"
-    path.write_text(path.read_text(encoding="utf-8") + (
-        f"  - output: {output}\n"
-        f"    method: {method}\n"
-        f"    inputs: [{', '.join(inputs)}]\n"
-        f"    why: {why}\n"), encoding="utf-8")
 
 
 # =========================================================================== the shipped data
@@ -172,8 +156,8 @@ def test_a_sourced_and_a_derived_figure_latest_wins(observations):
 
 def test_a_sourced_figure_wins_a_tie_with_a_derived_one(data_copy, csv_tools):
     # a sourced intl_tourists FY-2023 published the same day as the derived one's last input (2025-02-06)
-    _append(data_copy, csv_tools, "tourism.csv",
-            _row(indicator="intl_tourists", period="FY-2023", value="574.000", published="2025-02-06"))
+    csv_tools.add_observations(data_copy, "tourism", [
+        _row(indicator="intl_tourists", period="FY-2023", value="574.000", published="2025-02-06")])
     obs = load_observations(data_dir=data_copy)
     assert len(obs[(obs["indicator"] == "intl_tourists") & (obs["period"] == "FY-2023")
                    & (obs["measure"] == "level") & (obs["published"] == "2025-02-06")]) == 2
@@ -185,17 +169,16 @@ def _tourists_jan_jul(data_dir, csv_tools) -> None:
     """The Jan–Jul and July 2024 tourist counts (published in August 2024, after the session) and the two
     derivations of H1 2024 from them, which the shipped data no longer have."""
     url = "https://vneconomy.vn/nhung-tin-hieu-vui-cho-du-lich-phu-quoc.htm"
-    _append(data_dir, csv_tools, "tourism.csv",
-            _row(period="YTD07-2024", value="6.672.384", published="2024-08-05", source_url=url),
-            _row(period="M07-2024", value="1,2", unit="m_arrivals", published="2024-08-06", source_url=url),
-            _row(indicator="intl_tourists", period="YTD07-2024", value="572.887", published="2024-08-05",
-                 source_url=url),
-            _row(indicator="intl_tourists", period="M07-2024", value="64.242", published="2024-08-05",
-                 source_url=url))
-    _add_derivation(data_dir, "tourists/level/H1-2024", "difference",
-                    ["tourists/level/YTD07-2024", "tourists/level/M07-2024"], "Jan–Jul minus July")
-    _add_derivation(data_dir, "intl_tourists/level/H1-2024", "difference",
-                    ["intl_tourists/level/YTD07-2024", "intl_tourists/level/M07-2024"], "Jan–Jul minus July")
+    csv_tools.add_observations(data_dir, "tourism", [
+        _row(period="YTD07-2024", value="6.672.384", published="2024-08-05", source_url=url),
+        _row(period="M07-2024", value="1,2", unit="m_arrivals", published="2024-08-06", source_url=url),
+        _row(indicator="intl_tourists", period="YTD07-2024", value="572.887", published="2024-08-05", source_url=url),
+        _row(indicator="intl_tourists", period="M07-2024", value="64.242", published="2024-08-05", source_url=url)])
+    csv_tools.add_derivation(data_dir, "tourists/level/H1-2024", "difference",
+                             ["tourists/level/YTD07-2024", "tourists/level/M07-2024"], why="Jan–Jul minus July")
+    csv_tools.add_derivation(data_dir, "intl_tourists/level/H1-2024", "difference",
+                             ["intl_tourists/level/YTD07-2024", "intl_tourists/level/M07-2024"],
+                             why="Jan–Jul minus July")
 
 
 def test_tourists_h1_is_jan_jul_minus_july(data_copy, csv_tools):
@@ -223,11 +206,11 @@ def test_intl_tourists_h1_from_jan_jul_minus_july(data_copy, csv_tools):
 
 def test_product_taxes_are_the_residual_of_grdp(data_copy, csv_tools):
     # H1-2023 services value added is not in the shipped data: a synthetic one, from the same page
-    _append(data_copy, csv_tools, "economy.csv",
-            _row(indicator="va_services", period="H1-2023", value="12.862", unit="bn_vnd", published="2023-07-04"))
-    _add_derivation(data_copy, "va_taxes/level/H1-2023", "residual",
-                    ["grdp/level/H1-2023", "va_agri/level/H1-2023", "va_industry/level/H1-2023",
-                     "va_services/level/H1-2023"])
+    csv_tools.add_observations(data_copy, "economy", [
+        _row(indicator="va_services", period="H1-2023", value="12.862", unit="bn_vnd", published="2023-07-04")])
+    csv_tools.add_derivation(data_copy, "va_taxes/level/H1-2023", "residual",
+                             ["grdp/level/H1-2023", "va_agri/level/H1-2023", "va_industry/level/H1-2023",
+                              "va_services/level/H1-2023"], why="synthetic")
     # 35.872 − 13.897,96 − 7.151,09 − 12.862 = 1.960,95 bn VND
     r = one(load_observations(data_dir=data_copy), "va_taxes", "level", "H1-2023")
     assert r["value"] == pytest.approx(35872 - 13897.96 - 7151.09 - 12862)
@@ -245,8 +228,8 @@ def test_next_level_derivation(observations):
 def test_ratio_derivation(data_copy, csv_tools):
     # H1-2020 tourists = 2.329.454 / 96,3% = 2,418955 M (H1 2021 was 96,3% of H1 2020; both published 2021-07-08);
     # it is a later vintage than the sourced "trên 1,9 triệu" of 2020-07-09
-    _add_derivation(data_copy, "tourists/level/H1-2020", "prior_from_ratio",
-                    ["tourists/level/H1-2021", "tourists/pct_of_prior_year/H1-2021"])
+    csv_tools.add_derivation(data_copy, "tourists/level/H1-2020", "prior_from_ratio",
+                             ["tourists/level/H1-2021", "tourists/pct_of_prior_year/H1-2021"], why="synthetic")
     obs = load_observations(data_dir=data_copy)
     r = one(obs, "tourists", "level", "H1-2020", status="derived")
     assert (r["value"], r["published"]) == (pytest.approx(2.329454 / 0.963), "2021-07-08")
@@ -512,14 +495,11 @@ def test_a_bad_derivation_is_named_by_its_item_and_field(data_copy, problem, old
     problem(_obs_error(data_copy), "data/derivations.yml", row=1, field=field, contains=contains)
 
 
-def test_derivation_declared_twice(data_copy, problem):
+def test_derivation_declared_twice(data_copy, csv_tools, problem):
     path = data_copy / "derivations.yml"
     n = len(yaml.safe_load(path.read_text(encoding="utf-8"))["derivations"])
-    path.write_text(path.read_text(encoding="utf-8") + (
-        "  - output: grdp/level/FY-2023\n"
-        "    method: prior_level\n"
-        "    inputs: [grdp/level/FY-2024, grdp/growth_yoy_pct/FY-2024]\n"
-        "    why: the first derivation again\n"), encoding="utf-8")
+    csv_tools.add_derivation(data_copy, "grdp/level/FY-2023", "prior_level",
+                             ["grdp/level/FY-2024", "grdp/growth_yoy_pct/FY-2024"], why="the first derivation again")
     # rejected at the repeated item (its message wrongly calls the first one "sourced"; see the report)
     problem(_obs_error(data_copy), "data/derivations.yml", row=n + 1, field="output", contains="grdp/level/FY-2023")
 
@@ -533,12 +513,9 @@ def test_a_derivations_yml_that_is_not_a_list_of_derivations(data_copy, problem,
     problem(_obs_error(data_copy), "data/derivations.yml", contains=contains)
 
 
-def test_derivation_mixing_units_is_rejected(data_copy):
-    path = data_copy / "derivations.yml"
-    path.write_text(path.read_text(encoding="utf-8") + (
-        "  - output: tourists/level/H1-2018\n"
-        "    method: difference\n"
-        "    inputs: [tourists/level/YTD07-2019, intl_tourists/level/YTD07-2019]\n"
-        "    why: domestic = all − international, but in two different units\n"), encoding="utf-8")
+def test_derivation_mixing_units_is_rejected(data_copy, csv_tools):
+    csv_tools.add_derivation(data_copy, "tourists/level/H1-2018", "difference",
+                             ["tourists/level/YTD07-2019", "intl_tourists/level/YTD07-2019"],
+                             why="domestic = all − international, but in two different units")
     with pytest.raises(DataError):
         load_observations(load_registry(data_copy))

@@ -38,22 +38,12 @@ def test_anomalies_section(make):
 def test_anomalies_compare_the_implied_h1_with_a_derived_h1(data_copy, csv_tools, registry):
     # synthetic: international arrivals H1 2024 = Jan–Jul 560.000 − July 51.355 = 508.645 (derived, dated before the
     # session); the implied H1 580.645 is (580.645 − 508.645) / 508.645 = 14,2% above it: a second flagged check
-    from kg_metrics.data.observations import load_observations
-    from kg_metrics.data.registry import load_registry
-
-    path = data_copy / "observations" / "tourism.csv"
-    header, rows = csv_tools.read(path)
-    for period, value in (("YTD07-2024", "560.000"), ("M07-2024", "51.355")):
-        rows.append(dict(indicator="intl_tourists", measure="level", period=period, area="kien_giang", qualifier="",
-                         value=value, unit="arrivals", status="estimate", source_url="https://example.org/synthetic",
-                         published="2024-07-16", note="synthetic (test)"))
-    csv_tools.write(path, header, rows)
-    der = data_copy / "derivations.yml"
-    der.write_text(der.read_text(encoding="utf-8") + "  - output: intl_tourists/level/H1-2024\n    method: difference\n"
-                   "    inputs: [intl_tourists/level/YTD07-2024, intl_tourists/level/M07-2024]\n    why: synthetic\n",
-                   encoding="utf-8")
-    reg = load_registry(data_copy)
-    obs = load_observations(reg)
+    csv_tools.add_observations(data_copy, "tourism", [
+        ("intl_tourists", "level", "YTD07-2024", "560.000", "arrivals", "2024-07-16"),
+        ("intl_tourists", "level", "M07-2024", "51.355", "arrivals", "2024-07-16")])
+    csv_tools.add_derivation(data_copy, "intl_tourists/level/H1-2024", "difference",
+                             ["intl_tourists/level/YTD07-2024", "intl_tourists/level/M07-2024"], why="synthetic")
+    reg, obs = csv_tools.load(data_copy)
     vi = Briefing(reg, obs, lang="vi", notebook="overview").section("anomalies").text
     assert "580.645" in vi and "≈508.645" in vi and "2/16 kiểm tra cần lưu ý." in vi
     assert vi.count("check-flagged") == 2
@@ -121,7 +111,8 @@ def test_load_and_check():
     b.check()
     # tourism.csv: international arrivals H1 2021 34.499 (8/7/2021) against the year 3.500 (19/1/2022): the one
     # finding of the shipped data (the sources disagree; nothing is corrected)
-    assert b.notes == ["intl_tourists: H1 2021 (34499) exceeds the full year (3500)"]
+    assert b.notes == ["International tourist arrivals: the H1 2021 figure (34,499) exceeds the full-year figure (3,500); "
+                       "the source needs checking."]
     b = Briefing.load("tourism", "vi", "", "2024-07-18")
     assert b.notebook == "sector" and b.sector == "tourism"
 

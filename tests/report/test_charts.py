@@ -13,49 +13,23 @@ from matplotlib.font_manager import FontProperties, findfont
 from kg_metrics.report import charts
 from kg_metrics.analysis.assessment import assess_targets, sector_contributions
 from kg_metrics.analysis.scenarios import scenario_outcome
-from kg_metrics.data.observations import load_observations
-from kg_metrics.data.registry import load_registry
 from kg_metrics.text.catalog import catalog
 
-SYNTHETIC = "https://example.org/synthetic"
 
-
-# --------------------------------------------------------------------------- synthetic data on a copy
-def _add_rows(csv_tools, data_dir, sector: str, *rows: tuple) -> None:
-    """Append rows (indicator, measure, period, value, unit, published) to observations/<sector>.csv."""
-    path = data_dir / "observations" / f"{sector}.csv"
-    header, existing = csv_tools.read(path)
-    for indicator, measure, period, value, unit, published in rows:
-        existing.append(dict(indicator=indicator, measure=measure, period=period, area="kien_giang", qualifier="",
-                             value=value, unit=unit, status="estimate", source_url=SYNTHETIC, published=published,
-                             note="synthetic (test)"))
-    csv_tools.write(path, header, existing)
-
-
-def _add_derivation(data_dir, output: str, method: str, inputs: list[str]) -> None:
-    path = data_dir / "derivations.yml"
-    path.write_text(path.read_text(encoding="utf-8") + f"  - output: {output}\n    method: {method}\n"
-                    f"    inputs: [{', '.join(inputs)}]\n    why: synthetic (test)\n", encoding="utf-8")
-
-
-def _load(data_dir):
-    reg = load_registry(data_dir)
-    return reg, load_observations(reg)
-
-
+# --------------------------------------------------------------------------- synthetic data on a copy (csv_tools)
 @pytest.fixture
 def derived_h1(data_copy, csv_tools):
     """The data plus the H1 2024 tourist counts as Jan–Jul minus July (derivations), dated before the session:
     tourists 6.400.000 − 927.616 = 5.472.384; international 560.000 − 51.355 = 508.645."""
-    _add_rows(csv_tools, data_copy, "tourism",
-              ("tourists", "level", "YTD07-2024", "6.400.000", "arrivals", "2024-07-16"),
-              ("tourists", "level", "M07-2024", "927.616", "arrivals", "2024-07-16"),
-              ("intl_tourists", "level", "YTD07-2024", "560.000", "arrivals", "2024-07-16"),
-              ("intl_tourists", "level", "M07-2024", "51.355", "arrivals", "2024-07-16"))
+    csv_tools.add_observations(data_copy, "tourism", [
+        ("tourists", "level", "YTD07-2024", "6.400.000", "arrivals", "2024-07-16"),
+        ("tourists", "level", "M07-2024", "927.616", "arrivals", "2024-07-16"),
+        ("intl_tourists", "level", "YTD07-2024", "560.000", "arrivals", "2024-07-16"),
+        ("intl_tourists", "level", "M07-2024", "51.355", "arrivals", "2024-07-16")])
     for ind in ("tourists", "intl_tourists"):
-        _add_derivation(data_copy, f"{ind}/level/H1-2024", "difference",
-                        [f"{ind}/level/YTD07-2024", f"{ind}/level/M07-2024"])
-    reg, obs = _load(data_copy)
+        csv_tools.add_derivation(data_copy, f"{ind}/level/H1-2024", "difference",
+                                 [f"{ind}/level/YTD07-2024", f"{ind}/level/M07-2024"])
+    reg, obs = csv_tools.load(data_copy)
     return reg, obs, {lang: assess_targets(reg, obs, lang=lang) for lang in ("vi", "en")}
 
 
@@ -63,16 +37,16 @@ def derived_h1(data_copy, csv_tools):
 def with_components(data_copy, csv_tools):
     """The data plus services' H1 2023 level (12.000), the components' H1 2024 growth (2,46 / 9,5 / 10,5 / 6,11%)
     and taxes' H1 2023 level as the residual 35.872 − 13.897,96 − 7.151,09 − 12.000 = 2.822,95 (derived)."""
-    _add_rows(csv_tools, data_copy, "economy",
-              ("va_services", "level", "H1-2023", "12.000", "bn_vnd", "2023-07-04"),
-              ("va_agri", "growth_yoy_pct", "H1-2024", "2,46", "pct", "2024-07-10"),
-              ("va_industry", "growth_yoy_pct", "H1-2024", "9,5", "pct", "2024-07-10"),
-              ("va_services", "growth_yoy_pct", "H1-2024", "10,5", "pct", "2024-07-10"),
-              ("va_taxes", "growth_yoy_pct", "H1-2024", "6,11", "pct", "2024-07-10"))
-    _add_derivation(data_copy, "va_taxes/level/H1-2023", "residual",
-                    ["grdp/level/H1-2023", "va_agri/level/H1-2023", "va_industry/level/H1-2023",
-                     "va_services/level/H1-2023"])
-    return _load(data_copy)
+    csv_tools.add_observations(data_copy, "economy", [
+        ("va_services", "level", "H1-2023", "12.000", "bn_vnd", "2023-07-04"),
+        ("va_agri", "growth_yoy_pct", "H1-2024", "2,46", "pct", "2024-07-10"),
+        ("va_industry", "growth_yoy_pct", "H1-2024", "9,5", "pct", "2024-07-10"),
+        ("va_services", "growth_yoy_pct", "H1-2024", "10,5", "pct", "2024-07-10"),
+        ("va_taxes", "growth_yoy_pct", "H1-2024", "6,11", "pct", "2024-07-10")])
+    csv_tools.add_derivation(data_copy, "va_taxes/level/H1-2023", "residual",
+                             ["grdp/level/H1-2023", "va_agri/level/H1-2023", "va_industry/level/H1-2023",
+                              "va_services/level/H1-2023"])
+    return csv_tools.load(data_copy)
 
 
 @pytest.fixture(scope="module")
@@ -239,10 +213,10 @@ def test_non_additive_level_chart_respects_as_of(registry, observations, assesse
 
 
 def test_non_additive_level_chart_reveals_later_figures_after_their_date(data_copy, csv_tools):
-    _add_rows(csv_tools, data_copy, "public_investment",
-              ("pi_disbursement", "level", "H1-2024", "40", "pct", "2024-07-12"),
-              ("pi_disbursement", "level", "FY-2024", "75,22", "pct", "2025-03-19"))
-    reg, obs = _load(data_copy)
+    csv_tools.add_observations(data_copy, "public_investment", [
+        ("pi_disbursement", "level", "H1-2024", "40", "pct", "2024-07-12"),
+        ("pi_disbursement", "level", "FY-2024", "75,22", "pct", "2025-03-19")])
+    reg, obs = csv_tools.load(data_copy)
     for as_of, periods in (("2024-07-11", ["YTD02-2022", "FY-2022"]),
                            ("2024-07-18", ["YTD02-2022", "FY-2022", "H1-2024"]),
                            ("2025-03-18", ["YTD02-2022", "FY-2022", "H1-2024"]),

@@ -8,21 +8,16 @@ rows (``source_url`` https://example.test/synthetic), each against a hand comput
 """
 from __future__ import annotations
 
-import csv
 import math
 import re
-import shutil
 
 import pytest
 
-from kg_metrics.data.observations import load_observations
-from kg_metrics.data.registry import load_registry
 from kg_metrics.report import container
 from kg_metrics.report.briefing import Briefing
 
 JULY = "2024-07-18"
 LATER = "2025-03-31"  # the 2024 GRDP outturn (6/12/2024) is published: the 2023 level is derived from it
-SYNTHETIC = "https://example.test/synthetic"
 
 # economy.csv: GRDP H1 2023 '>35.872', agriculture 13.897,96 and industry 7.151,09 (H1 2023, 4/7/2023);
 # GRDP 2024 78.259 and +7,5% (6/12/2024): 2023 = 78.259 / 1,075
@@ -62,32 +57,26 @@ RATIOS = [(6.079179 - 2.9) / 2.9, (7.71093 - 3.942305) / 3.942305, (8.780484 - 4
 W1_HISTORY = GRDP_H1_2023 / 72799.77
 
 
-def _copy(tmp_path_factory, data_dir, name: str, rows, taxes_residual: bool = True):
-    dest = tmp_path_factory.mktemp(name) / "data"
-    shutil.copytree(data_dir, dest)
-    for file, ind, measure, period, qualifier, value, unit, published in rows:
-        with open(dest / "observations" / f"{file}.csv", "a", encoding="utf-8", newline="") as fh:
-            csv.writer(fh).writerow([ind, measure, period, "kien_giang", qualifier, value, unit, "estimate", SYNTHETIC,
-                                     published, "synthetic (test)"])
+def _copy(tmp_path_factory, csv_tools, name: str, rows, taxes_residual: bool = True):
+    dest = csv_tools.copy_data(tmp_path_factory.mktemp(name))
+    csv_tools.add_observations_by_file(dest, rows, fields=csv_tools.QUALIFIED_ROW_FIELDS)
     if taxes_residual:
-        path = dest / "derivations.yml"
-        path.write_text(path.read_text(encoding="utf-8") + "  - output: va_taxes/level/H1-2023\n    method: residual\n"
-                        "    inputs: [grdp/level/H1-2023, va_agri/level/H1-2023, va_industry/level/H1-2023, "
-                        "va_services/level/H1-2023]\n    why: synthetic (test)\n", encoding="utf-8")
-    reg = load_registry(dest)
-    return reg, load_observations(reg)
+        csv_tools.add_derivation(dest, "va_taxes/level/H1-2023", "residual",
+                                 ["grdp/level/H1-2023", "va_agri/level/H1-2023", "va_industry/level/H1-2023",
+                                  "va_services/level/H1-2023"])
+    return csv_tools.load(dest)
 
 
 @pytest.fixture(scope="module")
-def components(tmp_path_factory, data_dir):
+def components(tmp_path_factory, csv_tools):
     """(registry, observations) of a data copy with COMPONENT_ROWS and taxes' residual."""
-    return _copy(tmp_path_factory, data_dir, "components", COMPONENT_ROWS)
+    return _copy(tmp_path_factory, csv_tools, "components", COMPONENT_ROWS)
 
 
 @pytest.fixture(scope="module")
-def history(tmp_path_factory, data_dir):
+def history(tmp_path_factory, csv_tools):
     """(registry, observations) of a data copy with COMPONENT_ROWS, HISTORY_ROWS and taxes' residual."""
-    return _copy(tmp_path_factory, data_dir, "history", COMPONENT_ROWS + HISTORY_ROWS)
+    return _copy(tmp_path_factory, csv_tools, "history", COMPONENT_ROWS + HISTORY_ROWS)
 
 
 def t4_sf(x: float) -> float:
@@ -197,7 +186,7 @@ def test_contributions_add_up_to_h1_growth(components):
             ">lmhtx.kiengiang.gov.vn</a>", "6 tháng cuối năm", "<strong>g₂ = (g − w₁·g₁) / (1 − w₁)</strong>",
             "g₂ = (6,7 − 0,4928 × 6,84) / (1 − 0,4928) = <strong>6,56%</strong>, khớp với con số 6,56% của nghị quyết.",
             "35.872 / 72.799,07 = 0,4928", "trên 35.872 tỷ đồng", "≈72.799,07 tỷ đồng", "78.259 / 1,075 = 72.799,07",
-            '<span class="derived">tính suy ra</span>', "2g − g₁ = 6,56%", "<td>Y 2023</td>", "Nghị quyết, Điều 1, khoản 1"],
+            '<span class="derived">tính suy ra</span>', "2g − g₁ = 6,56%", "<td>G 2023</td>", "Nghị quyết, Điều 1, khoản 1"],
      ["6.56%", "6.84%", "giả định của kịch bản", "Các số liệu đầu vào này thuộc kỳ kết thúc sau ngày đánh giá.",
       "Chưa tính được tốc độ tăng cần đạt"]),
     ("en", ["GRDP grew <strong>6.84%</strong> in H1 2024 on H1 2023", "(2010 prices; estimate; source: ",
@@ -232,7 +221,8 @@ def test_contributions_table(components, lang, cells):
     reg, obs = components
     text = fresh(reg, obs, lang, as_of=LATER).section("grdp").text
     assert text.count('<table class="kg">') == 2  # contributions, then the inputs of g₂
-    assert text.index("<strong>GRDP (t") < text.index("<td>Y 2023</td>")
+    symbol = {"vi": "G 2023", "en": "Y 2023"}[lang]  # the year's GRDP in the inputs of g₂ (never 'H1'/'Y' in Vietnamese)
+    assert text.index("<strong>GRDP (t") < text.index(f"<td>{symbol}</td>")
     for s in cells:
         assert s in text, s
     july = fresh(reg, obs, lang).section("grdp").text  # in July: the contributions, no inputs table
@@ -330,8 +320,8 @@ def test_summary_counts_and_one_missing_figure_per_target(make, registry, data_d
     assert data["n"] == 23 == len(registry.targets)
     assert {c["status"]: c["n"] for c in data["counts"]} == {"on_track": 2, "not_assessable": 21}
     text = b.section("summary").text
-    assert ('<span class="status status-on_track">Đúng hướng</span> 2 · '
-            '<span class="status status-not_assessable">Chưa đánh giá được</span> 21') in text
+    assert ('<span class="status status-on_track">Có khả năng đạt</span> 2 · '
+            '<span class="status status-not_assessable">Chưa đủ cơ sở đánh giá</span> 21') in text
     _, inds = csv_tools.read(data_dir / "indicators.csv")
     figure = {r["indicator"]: r["figure_vi"] for r in inds}
     assessed = b.assessed.set_index("target_id")
@@ -340,11 +330,11 @@ def test_summary_counts_and_one_missing_figure_per_target(make, registry, data_d
     assert len(rows) == 21
     for tid, t in rows.iterrows():
         period = _missing_figure_by_hand(data_dir, csv_tools, t["indicator"])
-        expected = f"Chưa đánh giá được: thiếu số liệu {figure[t['indicator']].format(period=period)}."
+        expected = f"Chưa đủ cơ sở đánh giá: thiếu số liệu {figure[t['indicator']].format(period=period)}."
         assert t["reason"] == expected, tid
         assert f"<td>{expected}</td>" in text, tid
     # fishery has its H1 2024 figure: what it lacks is the 2023 level (for H2 2023)
-    assert rows.loc["fishery_fy2024", "reason"] == "Chưa đánh giá được: thiếu số liệu sản lượng thủy sản năm 2023."
+    assert rows.loc["fishery_fy2024", "reason"] == "Chưa đủ cơ sở đánh giá: thiếu số liệu sản lượng thủy sản năm 2023."
 
 
 # --------------------------------------------------------------------------- probability
@@ -352,7 +342,7 @@ def test_overview_probability_section_shipped(make):
     """As of 18/7/2024 the shipped data give no target 5 usable years: no probability, each with its reason and
     the base rate of the province's own plans."""
     sec = make("vi").section("probability")
-    for s in ("<h2>Xác suất đạt mục tiêu", "100.000 lần", "hạt giống 20240718", "không tính các năm COVID-19 (2020, 2021)",
+    for s in ("<h2>Xác suất đạt mục tiêu", "100.000 lần", "giá trị khởi tạo ngẫu nhiên 20240718", "không tính các năm COVID-19 (2020, 2021)",
               "cần ít nhất 5 năm", "Có xác suất cho 0/23 chỉ tiêu",
               "chưa đủ số liệu các năm trước: 2 năm dùng được (2022, 2023), cần ít nhất 5",
               "thiếu quyền số w₁", "thiếu số liệu 6 tháng đầu năm 2024", '<span class="missing">không ước lượng</span>',
@@ -370,7 +360,7 @@ def test_overview_probability_section(history):
     c, s = predictive_by_hand(GAPS)
     p_fy = t4_sf((6.7 - 6.84 - c) / s)
     p_h2 = t4_sf((W1_HISTORY * 6.84 + (1 - W1_HISTORY) * 6.56 - 6.84 - c) / s)
-    for s_ in ("<h2>Xác suất đạt mục tiêu", "100.000 lần", "hạt giống 20240718",
+    for s_ in ("<h2>Xác suất đạt mục tiêu", "100.000 lần", "giá trị khởi tạo ngẫu nhiên 20240718",
                "không tính các năm COVID-19 (2020, 2021)", "Có xác suất cho 4/23 chỉ tiêu", "<th>Lĩnh vực</th>",
                "<th>Đạt kế hoạch năm các năm trước</th>",  # the base-rate column
                "<td>2/4 năm (đạt: 2022, 2023; không đạt: 2020, 2021)</td>",

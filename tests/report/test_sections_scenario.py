@@ -2,21 +2,15 @@
 assumptions with their sources, what they imply for GRDP and every target, and the banner under the title."""
 from __future__ import annotations
 
-import csv
 import html
-import shutil
 
 import pytest
-
-from kg_metrics.data.observations import load_observations
-from kg_metrics.data.registry import load_registry
 
 from kg_metrics.data.scenario_files import H1Weight, Scenario, load_scenario, scenario_names
 from kg_metrics.report import templating
 from kg_metrics.report.briefing import Briefing
 
 
-SYNTHETIC = "https://example.test/synthetic"
 #: What the GRDP and tourist outcomes need but was not published by 18/7/2024 (as tests/analysis/test_scenarios.py):
 #: services' and product taxes' H1 2023 levels, the components' H1 2024 growth (the H2 pace where a scenario sets
 #: none) and the H1 2024 tourist count; (file, indicator, measure, period, value, unit, published), estimates.
@@ -40,15 +34,10 @@ TOURISTS_LOW = 5.472384 + (8.5 - 5) * (1 - 0.1352)  # H1 2024 + H2 2023 ('>8,5' 
 
 
 @pytest.fixture(scope="module")
-def synthetic(tmp_path_factory, data_dir):
-    dest = tmp_path_factory.mktemp("scenario") / "data"
-    shutil.copytree(data_dir, dest)
-    for file, ind, measure, period, value, unit, published in SYNTHETIC_ROWS:
-        with open(dest / "observations" / f"{file}.csv", "a", encoding="utf-8", newline="") as fh:
-            csv.writer(fh).writerow([ind, measure, period, "kien_giang", "", value, unit, "estimate", SYNTHETIC,
-                                     published, "synthetic (test)"])
-    reg = load_registry(dest)
-    return reg, load_observations(reg)
+def synthetic(tmp_path_factory, csv_tools):
+    dest = csv_tools.copy_data(tmp_path_factory.mktemp("scenario"))
+    csv_tools.add_observations_by_file(dest, SYNTHETIC_ROWS)
+    return csv_tools.load(dest)
 
 
 @pytest.fixture(scope="module")

@@ -9,53 +9,29 @@ import warnings
 import pandas as pd
 import pytest
 
-from kg_metrics.data.observations import load_observations
-from kg_metrics.data.registry import load_registry
 from kg_metrics.report.briefing import Briefing
 from kg_metrics.report.sections import common, tasks
+from tests.conftest import SYNTHETIC_URL
 
 JULY = "2024-07-18"
 LATER = "2025-03-31"  # the 2024 GRDP outturn (6/12/2024) is published: the 2023 GRDP level is derived from it
-SYNTHETIC = "https://example.test/synthetic"
 
 
-# --------------------------------------------------------------------------- synthetic data on a copy
-def _add_rows(csv_tools, data_dir, sector: str, *rows: tuple) -> None:
-    """Append rows (indicator, measure, period, qualifier, value, unit, published) to observations/<sector>.csv."""
-    path = data_dir / "observations" / f"{sector}.csv"
-    header, existing = csv_tools.read(path)
-    for indicator, measure, period, qualifier, value, unit, published in rows:
-        existing.append(dict(indicator=indicator, measure=measure, period=period, area="kien_giang",
-                             qualifier=qualifier, value=value, unit=unit, status="estimate", source_url=SYNTHETIC,
-                             published=published, note="synthetic (test)"))
-    csv_tools.write(path, header, existing)
-
-
-def _add_derivation(data_dir, output: str, method: str, inputs: list[str]) -> None:
-    path = data_dir / "derivations.yml"
-    path.write_text(path.read_text(encoding="utf-8") + f"  - output: {output}\n    method: {method}\n"
-                    f"    inputs: [{', '.join(inputs)}]\n    why: synthetic (test)\n", encoding="utf-8")
-
-
-def _load(data_dir):
-    reg = load_registry(data_dir)
-    return reg, load_observations(reg)
-
-
+# --------------------------------------------------------------------------- synthetic data on a copy (csv_tools)
 @pytest.fixture
 def components(data_copy, csv_tools):
     """The data plus services' H1 2023 level ('trên 12.862'), the four components' H1 2024 growth (2,46 / 10,35 /
     9,8 / 5,71%) and taxes' H1 2023 level as the residual 35.872 − 13.897,96 − 7.151,09 − 12.862 = 1.960,95."""
-    _add_rows(csv_tools, data_copy, "economy",
-              ("va_services", "level", "H1-2023", ">", "12.862", "bn_vnd", "2023-07-04"),
-              ("va_agri", "growth_yoy_pct", "H1-2024", "", "2,46", "pct", "2024-07-10"),
-              ("va_industry", "growth_yoy_pct", "H1-2024", "", "10,35", "pct", "2024-07-10"),
-              ("va_services", "growth_yoy_pct", "H1-2024", "", "9,8", "pct", "2024-07-10"),
-              ("va_taxes", "growth_yoy_pct", "H1-2024", "", "5,71", "pct", "2024-07-10"))
-    _add_derivation(data_copy, "va_taxes/level/H1-2023", "residual",
-                    ["grdp/level/H1-2023", "va_agri/level/H1-2023", "va_industry/level/H1-2023",
-                     "va_services/level/H1-2023"])
-    return _load(data_copy)
+    csv_tools.add_observations(data_copy, "economy", fields=csv_tools.QUALIFIED_ROW_FIELDS, rows=[
+        ("va_services", "level", "H1-2023", ">", "12.862", "bn_vnd", "2023-07-04"),
+        ("va_agri", "growth_yoy_pct", "H1-2024", "", "2,46", "pct", "2024-07-10"),
+        ("va_industry", "growth_yoy_pct", "H1-2024", "", "10,35", "pct", "2024-07-10"),
+        ("va_services", "growth_yoy_pct", "H1-2024", "", "9,8", "pct", "2024-07-10"),
+        ("va_taxes", "growth_yoy_pct", "H1-2024", "", "5,71", "pct", "2024-07-10")])
+    csv_tools.add_derivation(data_copy, "va_taxes/level/H1-2023", "residual",
+                             ["grdp/level/H1-2023", "va_agri/level/H1-2023", "va_industry/level/H1-2023",
+                              "va_services/level/H1-2023"])
+    return csv_tools.load(data_copy)
 
 
 @pytest.fixture
@@ -63,15 +39,15 @@ def derived_h1(data_copy, csv_tools):
     """The data plus the H1 2024 tourist counts as Jan–Jul minus July (derivations), dated before the session:
     tourists 6.400.000 − 927.616 = 5.472.384; international 560.000 − 51.355 = 508.645 (no such figure was
     published by 18/7/2024)."""
-    _add_rows(csv_tools, data_copy, "tourism",
-              ("tourists", "level", "YTD07-2024", "", "6.400.000", "arrivals", "2024-07-16"),
-              ("tourists", "level", "M07-2024", "", "927.616", "arrivals", "2024-07-16"),
-              ("intl_tourists", "level", "YTD07-2024", "", "560.000", "arrivals", "2024-07-16"),
-              ("intl_tourists", "level", "M07-2024", "", "51.355", "arrivals", "2024-07-16"))
+    csv_tools.add_observations(data_copy, "tourism", [
+        ("tourists", "level", "YTD07-2024", "6.400.000", "arrivals", "2024-07-16"),
+        ("tourists", "level", "M07-2024", "927.616", "arrivals", "2024-07-16"),
+        ("intl_tourists", "level", "YTD07-2024", "560.000", "arrivals", "2024-07-16"),
+        ("intl_tourists", "level", "M07-2024", "51.355", "arrivals", "2024-07-16")])
     for ind in ("tourists", "intl_tourists"):
-        _add_derivation(data_copy, f"{ind}/level/H1-2024", "difference",
-                        [f"{ind}/level/YTD07-2024", f"{ind}/level/M07-2024"])
-    return _load(data_copy)
+        csv_tools.add_derivation(data_copy, f"{ind}/level/H1-2024", "difference",
+                                 [f"{ind}/level/YTD07-2024", f"{ind}/level/M07-2024"])
+    return csv_tools.load(data_copy)
 
 
 def _tourism(derived_h1, lang: str) -> Briefing:
@@ -171,8 +147,14 @@ def test_overview_title(make, data_dir, csv_tools):
     h1, fy = ([r["value"] for r in rows if r["indicator"] == "intl_tourists" and r["measure"] == "level"
                and r["period"] == p and r["area"] == "kien_giang"] for p in ("H1-2021", "FY-2021"))
     assert (h1, fy) == (["34.499"], ["3.500"])
-    assert make("overview", "en").notes == ["intl_tourists: H1 2021 (34499) exceeds the full year (3500)"]
-    assert en.count("<li>") == 1 and "<li>intl_tourists: H1 2021 (34499) exceeds the full year (3500)</li>" in en
+    # in the reader's language, with the indicator's name and numbers in its notation (never the CLI's English)
+    note_en = ("International tourist arrivals: the H1 2021 figure (34,499) exceeds the full-year figure (3,500); "
+               "the source needs checking.")
+    assert make("overview", "en").notes == [note_en]
+    assert en.count("<li>") == 1 and f"<li>{note_en}</li>" in en
+    assert make("overview", "vi").notes == [
+        "Lượt khách du lịch quốc tế: số liệu 6 tháng đầu năm 2021 (34.499) lớn hơn số liệu cả năm (3.500); "
+        "cần kiểm tra lại nguồn."]
 
 
 def test_sector_title(make, data_dir, csv_tools):
@@ -209,8 +191,8 @@ def test_summary_table(make, registry):
     assert text.startswith("<h2>Tóm tắt các chỉ tiêu</h2>")
     body = text.split("<tbody>")[1]
     assert body.count("<tr>") == len(registry.targets)
-    assert 'class="status status-on_track">Đúng hướng' in body and 'class="status status-not_assessable"' in body
-    assert "6 tháng cuối năm cần tăng 6,56% so với cùng kỳ 2023; 6 tháng đầu năm đã tăng 6,84%." in body
+    assert 'class="status status-on_track">Có khả năng đạt' in body and 'class="status status-not_assessable"' in body
+    assert "6 tháng cuối năm cần tăng 6,56% so với cùng kỳ năm 2023; 6 tháng đầu năm đã tăng 6,84%." in body
     assert "<th>Lĩnh vực</th>" in text
     en = _text(make("overview", "en"), "summary")
     assert "H2 needs 6.56% year on year against H2 2023; H1 grew 6.84%." in en
@@ -233,11 +215,11 @@ def test_tourism_shows_the_international_inconsistency_vi(derived_h1):
     assert text.count("<h3>") == 4 and len(sec.figures) == 4
     # implied H1 = 680.000 − 99.355 = 580.645; reported 560.000 − 51.355 = 508.645; 580.645 / 508.645 − 1 = 14,2%
     assert round((680000 - 99355) / (560000 - 51355) * 100 - 100, 1) == 14.2
-    assert ("H1 ngầm định trong nghị quyết 580.645 so với H1 tính suy ra (không phải số báo cáo) ≈508.645: "
+    assert ("6 tháng đầu năm ngầm định trong nghị quyết 580.645 so với số tính suy ra (không phải số báo cáo) ≈508.645: "
             "chênh 14,2% (vượt ngưỡng 2%).") in text
     assert '<li class="anomaly">' in text
     assert "560.000 − 51.355 = 508.645" in text  # how the reported H1 was derived
-    assert f'href="{SYNTHETIC}"' in text
+    assert f'href="{SYNTHETIC_URL}"' in text
     # H2 shares of the year (tourism.csv, 2020–21 left out): tourists 2019 (8,780484 − 4,443255) / 8,780484 = 49,4%,
     # 2022 (7,568182 − 5 / 1,42) / 7,568182 = 53,5%, 2023 (8,5 − 5) / 8,5 = 41,2%; international 2019 41,7%,
     # 2023 (573.000 − 354.992) / 573.000 = 38,0%
@@ -251,8 +233,8 @@ def test_tourism_shows_the_international_inconsistency_vi(derived_h1):
 def test_tourism_targets_without_an_h1_2024_figure_are_not_assessable(make):
     """No H1 2024 tourist count was published by 18/7/2024: the shipped data leave the four targets unassessed."""
     text = _text(make("sector", "vi", "tourism"), "targets")
-    assert text.count("Chưa đánh giá được: thiếu số liệu số lượt khách du lịch 6 tháng đầu năm 2024.") == 2
-    assert text.count("Chưa đánh giá được: thiếu số liệu số lượt khách quốc tế 6 tháng đầu năm 2024.") == 2
+    assert text.count("Chưa đủ cơ sở đánh giá: thiếu số liệu số lượt khách du lịch 6 tháng đầu năm 2024.") == 2
+    assert text.count("Chưa đủ cơ sở đánh giá: thiếu số liệu số lượt khách quốc tế 6 tháng đầu năm 2024.") == 2
     assert "508.645" not in text
 
 
@@ -416,7 +398,7 @@ def test_sector_sources(derived_h1):
     # 560.000 − 51.355 = 508.645, shown at the precision of 560.000 (thousands)
     assert "≈510.000 lượt khách" in text and "560.000 − 51.355 = 508.645" in text
     assert "560.000 lượt khách" in text and "51.355 lượt khách" in text
-    assert f'href="{SYNTHETIC}"' in text
+    assert f'href="{SYNTHETIC_URL}"' in text
     assert "phu_quoc" not in text and "962.449" not in text and "63.116" not in text  # Phú Quốc-only figures not used
     # the 2024 outturn (9/1/2025) is after the assessment date: not listed
     assert ">978.000 lượt khách<" not in text and "9/1/2025" not in text

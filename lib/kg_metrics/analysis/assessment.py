@@ -257,9 +257,12 @@ def _reason(o: dict, status: str, missing: list[str], lang: str, reg: Registry, 
         return text(key, lang, got=_q(o["outturn"], unit, reg, lang), derived=derived, target=tgt)
     if status == "not_assessable":
         return text("analysis.reason_not_assessable", lang, missing=missing_figure(o, missing, reg, lang, y, b))
+    required = o["required_h2_growth_pct"]
+    if required < 0:  # H2 may fall below last year's H2: 'có thể thấp hơn … 0,73%', never 'cần tăng -0,73%'
+        return text("analysis.reason_required_lower", lang, required=format_pct(-required, lang), b=b,
+                    pace=format_pct(o["h1_growth_pct"], lang))
     key = "analysis.reason_required_resolution" if o.get("required_source") == "resolution" else "analysis.reason_required"
-    return text(key, lang, required=format_pct(o["required_h2_growth_pct"], lang), b=b,
-             pace=format_pct(o["h1_growth_pct"], lang))
+    return text(key, lang, required=format_pct(required, lang), b=b, pace=format_pct(o["h1_growth_pct"], lang))
 
 
 def summary_rows(assessed: pd.DataFrame, reg: Registry, lang: str = "vi") -> list[dict]:

@@ -57,7 +57,10 @@ def _share(o: dict, lang: str, th: Thresholds) -> dict:
     outside = max(lo - s, s - hi, 0.0)
     flagged = outside > th.h2_share_tolerance_pp
     key = "analysis.check.h2_share_outside" if flagged else "analysis.check.h2_share_within"
-    msg = t(key, lang, share=share, low=format_pct(lo, lang, 1), high=format_pct(hi, lang, 1),
-            years=", ".join(str(y) for y in hist), margin=format_number(th.h2_share_tolerance_pp, lang, 0))
+    low, high = format_pct(lo, lang, 1), format_pct(hi, lang, 1)
+    values = low if low == high else f"{low}–{high}"  # a range of one value is that value
+    past = t("analysis.check.past_year" if len(hist) == 1 else "analysis.check.past_years", lang,
+             values=values, years=", ".join(str(y) for y in hist))
+    msg = t(key, lang, share=share, past=past, margin=format_number(th.h2_share_tolerance_pp, lang, 0))
     return dict(indicator=o["indicator"], name=o["name"], check="h2_share", flagged=flagged, assessable=True,
                 message=msg)

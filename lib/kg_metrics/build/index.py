@@ -9,7 +9,7 @@ from kg_metrics.analysis.backtest import ANCHOR as BACKTEST_ANCHOR
 from kg_metrics.build.jobs import briefing_title
 from kg_metrics.build.render import cover_date, render_page, write_atomic
 from kg_metrics.text.catalog import catalog, t
-from kg_metrics.text.format import LANGS
+from kg_metrics.text.format import LANGS, format_timestamp
 
 
 def index_labels(lang: str) -> dict[str, str]:
@@ -58,7 +58,7 @@ def write_index(out_dir: Path, reg, obs, common: dict, lang: str = "vi") -> Path
     failures = [{"title": f"{r['title']} ({lg})", "href": b["html"]}
                 for r in rows for lg, b in r["by_lang"].items() if b["failed"]]
     page = render_page(
-        "index.html.j2", lang=lang, L=index_labels(lang), build_time=common["build_time"],
+        "index.html.j2", lang=lang, L=index_labels(lang), build_time=format_timestamp(common["build_time"], lang),
         vintage=cover_date(common["vintage"], lang), as_of=cover_date(common["as_of"], lang),
         commit=common["commit"], resolution=common[f"resolution_{lang}"], langs=langs, briefings=rows,
         failures=failures, scenario_groups=_scenario_groups(out_dir, reg, lang),

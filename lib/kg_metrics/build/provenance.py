@@ -58,11 +58,16 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
+#: After the commit of a work tree with uncommitted changes: a mark, not a word, since covers and footers are
+#: read in every language (the labels cover.commit / index.commit say what it means).
+DIRTY_MARK = "+"
+
+
 def stamp(reg, as_of: str) -> dict:
     """Provenance shared by every briefing of one build (and its index): code, data, time, versions."""
     sha, dirty = git_commit()
     return {
-        "commit": sha + (" (uncommitted changes)" if dirty else ""),
+        "commit": sha + (DIRTY_MARK if dirty else ""),
         "data_checksum": tree_sha256(reg.data_dir),
         "build_time": now_iso(),
         "versions": package_versions(),

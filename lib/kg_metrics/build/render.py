@@ -21,6 +21,11 @@ CSP = "; ".join(f"{name} {value}" for name, value in CSP_DIRECTIVES.items())
 REMOVE_TAGS = {"parameters", "injected-parameters", "remove_cell", "remove-cell", "notebook-only"}
 #: The date style (catalog ``_meta.date_<style>``) of the dates on covers and the index page.
 DATE_STYLE = "cover"
+#: The PDFs are archival: PDF/A-3b (WeasyPrint embeds the fonts' subsets, writes the sRGB output intent, the
+#: file identifier and the XMP metadata declaring pdfaid:part 3, conformance B). Title, author, description,
+#: creation date and language come from the HTML (<title>, <meta>, <html lang>); bookmarks from the headings
+#: (``bookmark-level`` in briefing.css).
+PDF_VARIANT = "pdf/a-3b"
 
 
 def css() -> str:
@@ -55,6 +60,8 @@ def briefing_metadata(job: Job, common: dict) -> dict:
         "lang": lang, "title": job.title, "authority": t("build.authority", lang), "kind": t("build.kind", lang),
         "period": t("build.period", lang),
         "resolution": f"{common[f'resolution_{lang}']}, {cover_date(common['resolution_date'], lang)}",
+        "session": t("briefing.session", lang), "prepared_by": t("build.prepared_by", lang),
+        "prepared_on": cover_date(common["build_time"][:10], lang) if common.get("build_time") else "",
         "as_of": cover_date(common["as_of"], lang), "vintage": cover_date(common["vintage"], lang),
         "labels": catalog(lang).prefixed("cover."), "commit": common["commit"],
         "data_checksum": common["data_checksum"], "build_time": common["build_time"],
@@ -95,14 +102,15 @@ def notebook_to_html(nb) -> str:
 
 
 def html_to_pdf(html: str) -> bytes:
-    """A4 PDF of an HTML document; fonts come from fontconfig (DejaVu Sans, named in the CSS)."""
+    """A4 PDF/A-3b (:data:`PDF_VARIANT`) of an HTML document; fonts come from fontconfig (DejaVu Sans, named in
+    the CSS) and are embedded."""
     from weasyprint import HTML  # lazy: WeasyPrint loads in ~0.5 s, only for PDF output
     from weasyprint.urls import URLFetcher  # lazy: as above
 
     # No base_url, and only data: URLs (the inline charts) may be read: a briefing references
     # nothing else, and a reference that crept in stops the rendering instead of being fetched.
     fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
-    return HTML(string=html, encoding="utf-8", url_fetcher=fetcher).write_pdf()
+    return HTML(string=html, encoding="utf-8", url_fetcher=fetcher).write_pdf(pdf_variant=PDF_VARIANT)
 
 
 def warm_up() -> None:

@@ -340,21 +340,31 @@ def grdp_components_of(obs: pd.DataFrame) -> tuple[str, ...]:
     return tuple(_recorded(obs, COMPONENTS_ATTR, "GRDP components"))
 
 
-def check_observations(obs: pd.DataFrame, area: str | None = None, as_of: str | None = None) -> list[str]:
-    """Sanity checks after loading: H1 ≤ FY for additive levels of the same year. Returns warnings.
+def observation_issues(obs: pd.DataFrame, area: str | None = None, as_of: str | None = None) -> list[dict]:
+    """Sanity checks after loading, as records: H1 ≤ FY for additive levels of the same year.
 
-    ``area``: whose figures to check (default: the province, :func:`province_of`); ``as_of``: the figures as
-    known on that date (default: the date ``obs`` is a view of, else the latest vintage of everything).
+    One record per failed check: ``{"check": "h1_exceeds_fy", "indicator", "year", "h1", "fy"}``; a briefing
+    writes them in its reader's language (catalog ``sector.note_<check>``), the CLI in English
+    (:func:`check_observations`). ``area``: whose figures to check (default: the province,
+    :func:`province_of`); ``as_of``: the figures as known on that date (default: the date ``obs`` is a view
+    of, else the latest vintage of everything).
     """
-    warnings = []
+    issues = []
     obs = as_of_view(obs, as_of or obs.attrs.get(AS_OF_ATTR))
     lv = obs[(obs["measure"] == "level") & (obs["area"] == (area or province_of(obs)))]
     for ind, grp in lv.groupby("indicator"):
         by = grp.set_index("period")["value"]
         for p in by.index:
             if p.startswith("H1-") and f"FY-{p[3:]}" in by.index and by[p] > by[f"FY-{p[3:]}"]:
-                warnings.append(f"{ind}: H1 {p[3:]} ({by[p]:g}) exceeds the full year ({by[f'FY-{p[3:]}']:g})")  # not prose: data check
-    return warnings
+                issues.append({"check": "h1_exceeds_fy", "indicator": ind, "year": int(p[3:]),
+                               "h1": float(by[p]), "fy": float(by[f"FY-{p[3:]}"])})
+    return issues
+
+
+def check_observations(obs: pd.DataFrame, area: str | None = None, as_of: str | None = None) -> list[str]:
+    """:func:`observation_issues` as English warnings for operators (``kg-metrics check``)."""
+    return [f"{i['indicator']}: H1 {i['year']} ({i['h1']:g}) exceeds the full year ({i['fy']:g})"  # not prose: data check
+            for i in observation_issues(obs, area, as_of)]
 
 
 #: Views already computed: (id(frame), kind, day) → (fingerprint, view). Sections ask for the same view

@@ -31,7 +31,7 @@ from kg_metrics.analysis.backtest import rounding_half_width
 from kg_metrics.analysis.checks import anomalies
 from kg_metrics.analysis.probability import Probability, target_probabilities
 from kg_metrics.analysis.scenarios import ScenarioOutcome, apply_scenario, scenario_outcome
-from kg_metrics.data.observations import as_of_view, check_observations, load_observations, lookup
+from kg_metrics.data.observations import as_of_view, load_observations, lookup, observation_issues
 from kg_metrics.data.params import validate_parameters
 from kg_metrics.data.periods import period_label
 from kg_metrics.data.registry import Registry, load_registry, load_yaml
@@ -209,10 +209,16 @@ class Briefing:
     # ------------------------------------------------------------------ check
     def check(self) -> None:
         """Sanity checks on the loaded data; findings become notes under the title (nothing is shown here)."""
-        self.notes = list(check_observations(self.obs))
+        lang = self.lang
+        self.notes = [catalog_text(f"sector.note_{i['check']}", lang, name=self.reg.indicator_name(i["indicator"], lang),
+                                   y=i["year"], h1=format_number(i["h1"], lang), fy=format_number(i["fy"], lang))
+                      for i in observation_issues(self.obs)]
         missing_rows = set(self.reg.targets["target_id"]) - set(self.assessed["target_id"])
         if missing_rows:
-            self.notes.append(catalog_text("sector.note_not_assessed", self.lang, targets=", ".join(sorted(missing_rows))))
+            rows = self.reg.targets.set_index("target_id").loc[sorted(missing_rows)]
+            names = [f"{self.reg.indicator_name(r['indicator'], lang)}, {period_label(r['period'], lang)}"
+                     for _, r in rows.iterrows()]
+            self.notes.append(catalog_text("sector.note_not_assessed", lang, targets="; ".join(names)))
         if self.notebook == "overview":
             contrib = sector_contributions(self.obs, self.year, as_of=self.as_of)
             g1 = lookup(self.obs, "grdp", f"H1-{self.year}", "growth_yoy_pct", as_of=self.as_of)

@@ -176,12 +176,14 @@ def _component_pp_axes(ax, df: pd.DataFrame, names: Mapping[str, str] | None, pr
         ax.set_xlim(lo - (margins[0] * span if lo < 0 else 0), hi + margins[1] * span)
 
 
-def contributions_chart(contrib_df: pd.DataFrame, lang: str = "vi", names: Mapping[str, str] | None = None) -> Figure:
+def contributions_chart(contrib_df: pd.DataFrame, lang: str = "vi", names: Mapping[str, str] | None = None,
+                        year: int | None = None) -> Figure:
     """Horizontal bars: each GRDP component's contribution (pp) to growth.
 
     ``contrib_df`` is :func:`kg_metrics.analysis.assessment.sector_contributions`'s frame (columns
     ``component``, ``contribution_pp`` and optionally ``base_status``). Components whose
-    weight is derived are hatched. Missing contributions are left out, not drawn as 0.
+    weight is derived are hatched. Missing contributions are left out, not drawn as 0. ``year``: the year whose
+    H1 growth is split (the alt text names it).
     """
     L = _L(lang)
     fig, ax, df = _component_bars(contrib_df, (7.2, 2.9))
@@ -197,7 +199,9 @@ def contributions_chart(contrib_df: pd.DataFrame, lang: str = "vi", names: Mappi
     if any(d and v is not None for d, v in zip(derived, values)):
         ax.legend(handles=[Patch(facecolor="white", edgecolor=COLORS["h1"], hatch="///",
                                  label=L["contrib_derived"])], loc="lower right")
-    return fig
+    parts = [_alt_value(L, (names or {}).get(c, c), format_pp(v, lang) if v is not None else L["alt_missing"])
+             for c, v in zip(df["component"], values)]
+    return _with_alt(fig, L["alt_contrib"].format(y=year if year is not None else "", parts=_alt_join(parts)))
 
 
 # --------------------------------------------------------------------------- target charts: data
@@ -389,7 +393,7 @@ def target_chart(assessed_row: Mapping | pd.Series, reg: Registry, obs: pd.DataF
         handles = _draw_level(ax, d, reg, lang, L)
     if handles:
         fig.legend(handles=handles, loc=LEGEND_BELOW, ncol=2, fontsize=7.8)
-    return fig
+    return _with_alt(fig, target_chart_alt(d, reg, lang))
 
 
 def _unit_label(reg: Registry, unit: str, lang: str) -> str:
@@ -721,7 +725,7 @@ def fan_chart(data: FanChartData, reg: Registry | None = None, lang: str = "vi")
         ax.set_ylabel(L["fan_axis_h2" if d.quantity.startswith("h2") else "fan_axis_fy"].format(unit=unit))
     _number_axis(ax.yaxis, lang)
     fig.legend(handles=handles, loc=LEGEND_BELOW, ncol=2, fontsize=7.5)
-    return fig
+    return _with_alt(fig, fan_chart_alt(d, reg, lang))
 
 
 # --------------------------------------------------------------------------- scenario contributions
@@ -750,9 +754,112 @@ def scenario_contributions_chart(components: pd.DataFrame, year: int, lang: str 
         handles.append(Patch(facecolor=color, label=L[key].format(y=year)))
     _component_pp_axes(ax, df, names, present, lang, L, margins=(0.12, 0.32))
     fig.legend(handles=handles, loc=LEGEND_BELOW, ncol=3, fontsize=7.5)
+    parts = []
+    for c, *vals in df[["component", *(col for col, _, _ in series)]].itertuples(index=False):
+        shown = [_alt_value(L, L[key].format(y=year), format_pp(value_or_none(v), lang) if value_or_none(v) is not None
+                            else L["alt_missing"]) for v, (_, _, key) in zip(vals, series)]
+        parts.append(L["alt_group"].format(head=(names or {}).get(c, c), values=", ".join(shown)))
+    return _with_alt(fig, L["alt_scenario"].format(y=year, parts=_alt_join(parts)))
+
+
+# --------------------------------------------------------------------------- alt texts
+#: The attribute of a chart's Figure holding its alt text (:func:`alt_text`); the notebooks' display
+#: (:class:`kg_metrics.report.container.Section`) passes it on as the PNG's ``alt`` metadata.
+ALT_ATTR = "kg_alt"
+
+
+def alt_text(fig: Any) -> str | None:
+    """The alt text of a chart drawn here: what it shows, with its numbers, in the chart's language."""
+    return getattr(fig, ALT_ATTR, None)
+
+
+def _with_alt(fig: Figure, text: str) -> Figure:
+    setattr(fig, ALT_ATTR, text)
     return fig
+
+
+def _alt_value(L: dict, label: Any, v: str) -> str:
+    return L["alt_value"].format(label=label, v=v)
+
+
+def _alt_join(parts: list[str]) -> str:
+    return "; ".join(p for p in parts if p)
+
+
+def _alt_name(reg: Registry | None, indicator: str | None, fallback: str, lang: str) -> str:
+    if reg is None or indicator is None:
+        return fallback
+    try:
+        return str(reg.short_name(indicator, lang))
+    except KeyError:
+        return fallback
+
+
+def target_chart_alt(d: TargetChartData, reg: Registry, lang: str = "vi") -> str:
+    """The alt text of :func:`target_chart`: each earlier year's figures, the target year's, and the target."""
+    L = _L(lang)
+    if d.kind == "growth":
+        fmt = lambda v: format_pct(v, lang, 2)  # noqa: E731
+        what = L["growth_axis"]
+    else:
+        fmt = lambda v: _qty(v, d.unit, reg, lang)  # noqa: E731
+        what = _unit_label(reg, d.unit, lang)
+    parts = []
+    for h in d.history:
+        values = [L[key].format(v=fmt(v)) for key, v in (("alt_h1", h.h1), ("alt_fy", h.fy)) if v is not None]
+        if values:
+            parts.append(L["alt_group"].format(head=h.year, values=", ".join(values)))
+    for p, v, _status in d.points:
+        parts.append(_alt_value(L, period_label(p, lang), fmt(v)))
+    if d.h1 is not None:
+        key = "growth_h1_y" if d.kind == "growth" else f"h1_{d.h1_kind}"
+        parts.append(_alt_value(L, L[key].format(y=d.year), fmt(d.h1)))
+    if d.h2 is not None and d.h2_kind:
+        parts.append(_alt_value(L, L[f"h2_{d.h2_kind}"].format(y=d.year), fmt(d.h2)))
+    wording = reg.comparator_wording(d.target_id) if reg is not None else ""
+    if d.kind == "level":
+        shown = format_target(d.comparator, fmt(d.target), lang, wording)
+        parts.append(L["level_target"].format(p=period_label(d.period, lang), v=shown))
+    elif d.fy_target is not None:
+        parts.append(L["fy_target"].format(y=d.year, v=fmt(d.fy_target)))
+    else:
+        shown = format_target(d.comparator, fmt(d.target), lang, wording)
+        parts.append(L["level_target"].format(p=period_label(d.period, lang), v=shown))
+    return L["alt_target"].format(name=_alt_name(reg, d.indicator, d.target_id, lang), what=what, parts=_alt_join(parts))
+
+
+def fan_chart_alt(d: FanChartData, reg: Registry | None = None, lang: str = "vi") -> str:
+    """The alt text of :func:`fan_chart`: the published history, the simulated bands and median, the target and
+    the probability of meeting it."""
+    L = _L(lang)
+    growth = d.quantity.endswith("growth")
+    if growth:
+        fmt = lambda v: format_pct(v, lang, 2)  # noqa: E731
+        what = L["fan_axis_growth"]
+    else:
+        fmt = (lambda v: _qty(v, d.unit, reg, lang)) if reg is not None else (lambda v: format_number(v, lang))  # noqa: E731
+        unit = _unit_label(reg, d.unit, lang) if reg is not None else d.unit
+        what = L["fan_axis_h2" if d.quantity.startswith("h2") else "fan_axis_fy"].format(unit=unit)
+    parts = []
+    if d.history:
+        values = [_alt_value(L, yr, fmt(v)) + (" (COVID-19)" if covid else "") for yr, v, covid in d.history]
+        parts.append(L["alt_group"].format(head=L["fan_history"], values=", ".join(values)))
+    if d.start is not None:
+        parts.append(_alt_value(L, L["fan_start"].format(y=d.year), fmt(d.start)))
+    q = d.quantiles
+    parts.append(L["alt_band"].format(band=L["fan_band_80"], lo=fmt(q[0.10]), hi=fmt(q[0.90])))
+    parts.append(L["alt_band"].format(band=L["fan_band_50"], lo=fmt(q[0.25]), hi=fmt(q[0.75])))
+    parts.append(L["fan_median"].format(y=d.year, v=fmt(q[0.5])))
+    wording = reg.comparator_wording(d.target_id) if reg is not None else ""
+    parts.append(L["fan_target"].format(v=format_target(d.comparator, fmt(d.target), lang, wording)))
+    parts.append(L["fan_p"].format(p=format_pct(d.p_met * 100, lang, 0)))
+    indicator = None
+    if reg is not None and "target_id" in reg.targets and d.target_id in set(reg.targets["target_id"]):
+        indicator = reg.targets.set_index("target_id").loc[d.target_id, "indicator"]
+    return L["alt_fan"].format(name=_alt_name(reg, indicator, d.target_id, lang), what=what, parts=_alt_join(parts))
 
 
 __all__ = ["FONT", "DPI", "COLORS", "STYLE", "series_break", "component_names", "apply_style", "save_png",
            "contributions_chart", "HistoryYear", "TargetChartData", "target_chart_data", "target_chart",
-           "FanChartData", "fan_chart_data", "fan_chart", "scenario_contributions_chart"]
+           "FanChartData", "fan_chart_data", "fan_chart", "scenario_contributions_chart", "ALT_ATTR", "alt_text",
+           "target_chart_alt", "fan_chart_alt"]

@@ -13,7 +13,8 @@ class Section:
     """A piece of a briefing: Markdown, HTML and figures, in order.
 
     Displaying a Section (``display(section)``) shows each block as its own output:
-    Markdown, HTML, or a figure (PNG, via :func:`kg_metrics.report.charts.apply_style`).
+    Markdown, HTML, or a figure (PNG, via :func:`kg_metrics.report.charts.apply_style`, with the chart's alt
+    text as the PNG's ``alt`` metadata).
     ``text`` is all its Markdown and HTML, for tests.
     """
 
@@ -53,8 +54,17 @@ class Section:
             elif kind == "html":
                 display(HTML(content))
             else:
-                display(content)
+                display(content, metadata=_alt_metadata(content))
                 _close(content)
+
+
+def _alt_metadata(fig) -> dict | None:
+    """The figure's alt text (:func:`kg_metrics.report.charts.alt_text`) as the PNG's display metadata, which the
+    briefing template writes into the ``<img>``'s ``alt``; None for a figure without one."""
+    from kg_metrics.report.charts import alt_text  # lazy: matplotlib; only a section with a figure needs it
+
+    alt = alt_text(fig)
+    return {"image/png": {"alt": alt}} if alt else None
 
 
 def _close(fig) -> None:

@@ -110,6 +110,6 @@ def t(key: str, lang: str, /, **fields: Any) -> str:
     Examples
     --------
     >>> t("status.on_track", "vi"), t("status.on_track", "en")
-    ('Đúng hướng', 'On track')
+    ('Có khả năng đạt', 'On track')
     """
     return catalog(lang).text(key, **fields)

@@ -8,7 +8,7 @@ Vietnamese convention is refused rather than read as 92).
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, datetime, timezone
 from decimal import Decimal
 
 from babel.dates import format_date as babel_format_date
@@ -40,6 +40,30 @@ def format_date(iso: str, lang: str = "vi", style: str = "short") -> str:
     'ngày 18 tháng 7 năm 2024'
     """
     return babel_format_date(date.fromisoformat(iso), catalog(lang).meta[f"date_{style}"], locale=_locale(lang))
+
+
+def format_timestamp(iso: str, lang: str = "vi") -> str:
+    """A moment (ISO 8601, e.g. a build time) in ``lang``'s words, in UTC (catalog ``cover.timestamp``).
+
+    Never shown as ISO: a reader sees '12:39 (giờ UTC) ngày 28 tháng 11 năm 2026'. Text that is not an ISO
+    moment is returned as it is.
+
+    Examples
+    --------
+    >>> format_timestamp("2024-08-01T10:05:00+00:00", "vi")
+    '10:05 (giờ UTC) ngày 1 tháng 8 năm 2024'
+    >>> format_timestamp("2024-08-01T17:05:00+07:00", "en")
+    '1 August 2024, 10:05 UTC'
+    """
+    try:
+        moment = datetime.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return iso
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    cat = catalog(lang)
+    return cat.text("cover.timestamp", y=moment.year, month=cat["cover.months"].split("|")[moment.month - 1],
+                    d=moment.day, H=f"{moment.hour:02d}", M=f"{moment.minute:02d}")
 
 
 def parse_number(text: str, convention: str = "vi") -> Decimal:

@@ -33,7 +33,8 @@ def data(b: "Briefing") -> dict[str, Any]:
     df = frame(b)
     out: dict[str, Any] = {"year": b.year, "base_year": b.year - 1, "contributions": df}
     if df is not None:
-        out.update(chart=charts.contributions_chart(df, b.lang, names=charts.component_names(b.reg, b.lang)), figure_no=b.figure_number("contributions"),
+        out.update(chart=charts.contributions_chart(df, b.lang, names=charts.component_names(b.reg, b.lang),
+                                                    year=b.year), figure_no=b.figure_number("contributions"),
                    total_pp=float(df["contribution_pp"].sum()),
                    weight_derived=bool((df["base_status"] == "derived").any()))
     return out

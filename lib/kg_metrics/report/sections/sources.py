@@ -67,7 +67,8 @@ def data(b: "Briefing") -> dict[str, Any]:
     """One record per figure used: what, period, value as shown, status, source URLs and notes.
 
     ``notes`` say how a derived figure was computed, that a figure is only an input of a derived one, and
-    that its period ends after the assessment date; ``data_note`` is the data file's own note (English).
+    that its period ends after the assessment date. The data file's own ``note`` (curators' working notes, in
+    English) is not shown: text/style.yml, rule data_notes.
     """
     lang = b.lang
     figures = []
@@ -90,6 +91,5 @@ def data(b: "Briefing") -> dict[str, Any]:
             "urls": r["source_url"],
             "published": r["published"],
             "notes": notes,
-            "data_note": r["note"] if r["note"] and not derived else None,
         })
     return {"figures": figures, "more_in_sectors": b.notebook == "overview"}

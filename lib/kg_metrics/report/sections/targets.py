@@ -56,8 +56,6 @@ def target(b: "Briefing", o: dict) -> dict[str, Any]:
         "chart": figure,
         "figure_no": n,
         "caption": _caption(b, o, chart, n),
-        # the data files' own caveats on the drawn figures, in English as written there
-        "caption_notes": [{"period": period_label(p, lang), "note": note} for p, note in chart.notes],
     }
 
 
