@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import shutil
 from pathlib import Path
 
@@ -197,3 +198,17 @@ def find_problem(err: DataError, file: str, *, row: int | None = None, field: st
 @pytest.fixture
 def problem():
     return find_problem
+
+
+# --------------------------------------------------------------------------- statistics by hand
+def t4_sf(x: float) -> float:
+    """P(T ≥ x) for Student's t with 4 degrees of freedom (closed form), to check simulated probabilities."""
+    u = x * x / (4 + x * x)
+    return 0.5 - 0.75 * math.copysign(math.sqrt(u), x) * (1 - u / 3)
+
+
+def predictive_by_hand(values) -> tuple[float, float]:
+    """(centre, scale) of the predictive distribution of one more value, computed without numpy."""
+    m = sum(values) / len(values)
+    sd = math.sqrt(sum((v - m) ** 2 for v in values) / (len(values) - 1))
+    return m, sd * math.sqrt(1 + 1 / len(values))

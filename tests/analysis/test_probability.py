@@ -19,6 +19,7 @@ from kg_metrics.data.observations import load_observations
 from kg_metrics.data.registry import load_registry
 from kg_metrics.report.briefing import Briefing
 from kg_metrics.arithmetic.status import THRESHOLDS, Thresholds
+from tests.conftest import predictive_by_hand, t4_sf
 
 N = 200_000
 
@@ -225,18 +226,6 @@ def history_dir(tmp_path_factory, csv_tools) -> Path:
 def hist(history_dir, csv_tools):
     reg, obs = csv_tools.load(history_dir)
     return reg, obs, {p.target_id: p for p in P.target_probabilities(reg, obs, n_draws=N)}
-
-
-def t4_sf(x: float) -> float:
-    """P(T ≥ x) for Student's t with 4 degrees of freedom (closed form)."""
-    u = x * x / (4 + x * x)
-    return 0.5 - 0.75 * math.copysign(math.sqrt(u), x) * (1 - u / 3)
-
-
-def predictive_by_hand(values) -> tuple[float, float]:
-    m = sum(values) / len(values)
-    sd = math.sqrt(sum((v - m) ** 2 for v in values) / (len(values) - 1))
-    return m, sd * math.sqrt(1 + 1 / len(values))
 
 
 def test_t4_survival_function():

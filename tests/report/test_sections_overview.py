@@ -15,6 +15,7 @@ import pytest
 
 from kg_metrics.report import container
 from kg_metrics.report.briefing import Briefing
+from tests.conftest import predictive_by_hand, t4_sf
 
 JULY = "2024-07-18"
 LATER = "2025-03-31"  # the 2024 GRDP outturn (6/12/2024) is published: the 2023 level is derived from it
@@ -77,18 +78,6 @@ def components(tmp_path_factory, csv_tools):
 def history(tmp_path_factory, csv_tools):
     """(registry, observations) of a data copy with COMPONENT_ROWS, HISTORY_ROWS and taxes' residual."""
     return _copy(tmp_path_factory, csv_tools, "history", COMPONENT_ROWS + HISTORY_ROWS)
-
-
-def t4_sf(x: float) -> float:
-    """P(T ≥ x) for Student's t with 4 degrees of freedom (closed form)."""
-    u = x * x / (4 + x * x)
-    return 0.5 - 0.75 * math.copysign(math.sqrt(u), x) * (1 - u / 3)
-
-
-def predictive_by_hand(values) -> tuple[float, float]:
-    m = sum(values) / len(values)
-    sd = math.sqrt(sum((v - m) ** 2 for v in values) / (len(values) - 1))
-    return m, sd * math.sqrt(1 + 1 / len(values))
 
 
 @pytest.fixture(scope="module")
