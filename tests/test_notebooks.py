@@ -211,7 +211,7 @@ def test_overview_vi(tmp_path):
                  ("<h1>Tourism: targets for H2 and the full year 2024</h1>", "People's Council of Kiên Giang province",
                   "580,645", "Implied H1 580,645; no reported H1 figure to compare.",
                   "Not assessable: missing tourist arrivals for H1 2024.",
-                  "Tasks set by the resolution", "Article 1, clause 2, point a, paragraph 6", "thanhnien.vn"),
+                  "Tasks set by the resolution", "Article 1, clause 2, point a, paragraph 6", "kitra.com.vn"),
                  ("580.645", "508,645"),   # English numbers only; no H1 2024 figure published by the session
                  4,              # one chart per target; no fan chart (fewer than five usable years)
                  id="tourism_en"),
