@@ -41,7 +41,9 @@ def test_the_failure_page_says_what_failed_in_the_briefings_language(lang, headi
     assert authority.replace("'", "&#39;") in page and '<h1 class="cover-title">Du lịch</h1>' in page
     assert "notebooks/sector.ipynb {&#39;sector&#39;: &#39;tourism&#39;" in page
     assert "<pre>cell 3 raised RuntimeError: &lt;boom&gt; &amp; more</pre>" in page  # escaped, verbatim
-    assert "2024-08-01T10:00:00+00:00 · abc123" in page
+    # the build time in the reader's words, as on the briefings (never ISO), and the commit
+    built = {"vi": "10:00 (giờ UTC) ngày 1 tháng 8 năm 2024", "en": "1 August 2024, 10:00 UTC"}[lang]
+    assert f"{built} · abc123" in page and "2024-08-01T10:00" not in page
     assert f'content="{CSP}"' in page
 
 

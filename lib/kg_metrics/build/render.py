@@ -10,7 +10,7 @@ from pathlib import Path
 from kg_metrics import paths
 from kg_metrics.build.jobs import Job
 from kg_metrics.text.catalog import catalog, t
-from kg_metrics.text.format import format_date, format_pct
+from kg_metrics.text.format import format_date, format_pct, format_timestamp
 
 #: Nothing may be loaded: images are inline data: URLs and styles are inline.
 CSP_DIRECTIVES = {"default-src": "'none'", "img-src": "data:", "style-src": "'unsafe-inline'",
@@ -65,6 +65,7 @@ def briefing_metadata(job: Job, common: dict) -> dict:
         "as_of": cover_date(common["as_of"], lang), "vintage": cover_date(common["vintage"], lang),
         "labels": catalog(lang).prefixed("cover."), "commit": common["commit"],
         "data_checksum": common["data_checksum"], "build_time": common["build_time"],
+        "built": format_timestamp(common["build_time"], lang) if common.get("build_time") else "",
         "versions": common["versions"], "notebook": f"notebooks/{job.notebook}", "parameters_text": f"({params})",
         "css": css(), "csp": CSP, "scenario": job.scenario,
     }
@@ -75,7 +76,7 @@ def failure_page(job: Job, message: str, common: dict) -> str:
     return render_page("failure.html.j2", lang=job.lang, heading=t("build.failed", job.lang),
                        authority=t("build.authority", job.lang), title=job.title, notebook=f"notebooks/{job.notebook}",
                        parameters=repr(job.parameters), message=message,
-                       build_time=common.get("build_time", ""), commit=common.get("commit", ""))
+                       build_time=format_timestamp(common.get("build_time", ""), job.lang), commit=common.get("commit", ""))
 
 
 @lru_cache(maxsize=1)

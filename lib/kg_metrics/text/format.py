@@ -11,7 +11,7 @@ import math
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
-from babel.dates import format_date as babel_format_date
+from babel.dates import format_date as babel_format_date, format_datetime as babel_format_datetime
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 
 from kg_metrics.text.catalog import available_langs, catalog
@@ -43,7 +43,7 @@ def format_date(iso: str, lang: str = "vi", style: str = "short") -> str:
 
 
 def format_timestamp(iso: str, lang: str = "vi") -> str:
-    """A moment (ISO 8601, e.g. a build time) in ``lang``'s words, in UTC (catalog ``cover.timestamp``).
+    """A moment (ISO 8601, e.g. a build time) in ``lang``'s words, in UTC (catalog ``_meta.datetime``, by Babel).
 
     Never shown as ISO: a reader sees '12:39 (giờ UTC) ngày 28 tháng 11 năm 2026'. Text that is not an ISO
     moment is returned as it is.
@@ -59,11 +59,8 @@ def format_timestamp(iso: str, lang: str = "vi") -> str:
         moment = datetime.fromisoformat(iso)
     except (TypeError, ValueError):
         return iso
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc)
-    cat = catalog(lang)
-    return cat.text("cover.timestamp", y=moment.year, month=cat["cover.months"].split("|")[moment.month - 1],
-                    d=moment.day, H=f"{moment.hour:02d}", M=f"{moment.minute:02d}")
+    moment = moment.astimezone(timezone.utc) if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+    return babel_format_datetime(moment, catalog(lang).meta["datetime"], tzinfo=timezone.utc, locale=_locale(lang))
 
 
 def parse_number(text: str, convention: str = "vi") -> Decimal:
