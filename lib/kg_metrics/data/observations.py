@@ -5,7 +5,7 @@ import re
 import weakref
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -367,20 +367,48 @@ def check_observations(obs: pd.DataFrame, area: str | None = None, as_of: str | 
             for i in observation_issues(obs, area, as_of)]
 
 
-#: Views already computed: (id(frame), kind, day) → (fingerprint, view). Sections ask for the same view
-#: many times; entries go with their frame (weakref.finalize), and a frame changed in place is viewed anew.
-_VIEWS: dict[tuple[int, str, str], tuple[tuple, pd.DataFrame]] = {}
+#: What was computed from a frame: (id(frame), kind, day) → (fingerprint, result): its as-of views, its plans,
+#: the index :func:`lookup` reads. A frame is asked for the same view and looked up in many times (every
+#: target, every section); recomputing it each time dominated the assessment's run time. Entries go with
+#: their frame (weakref.finalize), and a frame changed in place is computed anew (:func:`_fingerprint`).
+_CACHE: dict[tuple[int, str, str], tuple[tuple, Any]] = {}
 
 
-def _cached_view(obs: pd.DataFrame, kind: str, day: str, make) -> pd.DataFrame:
+def _fingerprint(obs: pd.DataFrame) -> tuple:
+    """Cheap evidence that a frame was not changed since it was cached (its length, index ends and the sum of
+    its values)."""
+    values = obs["value"].to_numpy()
+    total = float(np.nansum(values.astype(float))) if len(values) else 0.0
+    return len(obs), (obs.index[0], obs.index[-1]) if len(obs) else (), total
+
+
+def _cached(obs: pd.DataFrame, kind: str, day: str, make: Callable[[], Any]) -> Any:
     key, fp = (id(obs), kind, day), _fingerprint(obs)
-    hit = _VIEWS.get(key)
+    hit = _CACHE.get(key)
     if hit is not None and hit[0] == fp:
         return hit[1]
-    view = make()
-    if not any(k[0] == id(obs) for k in _VIEWS):
+    result = make()
+    if not any(k[0] == id(obs) for k in _CACHE):
         weakref.finalize(obs, _forget, id(obs))
-    _VIEWS[key] = (fp, view)
+    _CACHE[key] = (fp, result)
+    return result
+
+
+def _forget(frame_id: int) -> None:
+    for k in [k for k in _CACHE if k[0] == frame_id]:
+        _CACHE.pop(k, None)
+
+
+def _by_vintage(rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` oldest vintage first; on one date a derived figure before a sourced one (the sourced one wins)."""
+    return rows.assign(_derived=rows["status"] == "derived").sort_values(
+        ["published", "_derived"], ascending=[True, False], kind="stable").drop(columns="_derived")
+
+
+def _latest(rows: pd.DataFrame, obs: pd.DataFrame, day: str) -> pd.DataFrame:
+    """The latest vintage of each figure among ``rows``, in ``obs``'s order, recording ``obs``'s facts and ``day``."""
+    view = rows.loc[_by_vintage(rows).drop_duplicates(KEY, keep="last").index.sort_values()]
+    view.attrs = {**obs.attrs, AS_OF_ATTR: day}
     return view
 
 
@@ -388,11 +416,6 @@ def _with_attrs(view: pd.DataFrame, obs: pd.DataFrame, day: str) -> pd.DataFrame
     """``view`` recording ``obs``'s facts as they are now (attrs may have been set since it was cached)."""
     view.attrs = {**obs.attrs, AS_OF_ATTR: day}
     return view
-
-
-def _forget(frame_id: int) -> None:
-    for k in [k for k in _VIEWS if k[0] == frame_id]:
-        _VIEWS.pop(k, None)
 
 
 def as_of_view(obs: pd.DataFrame, as_of: str | None = None) -> pd.DataFrame:
@@ -406,61 +429,29 @@ def as_of_view(obs: pd.DataFrame, as_of: str | None = None) -> pd.DataFrame:
     day = as_of or "9999-12-31"
     if obs.attrs.get(AS_OF_ATTR) == day:
         return obs
-
-    def make() -> pd.DataFrame:
-        sel = obs[(obs["status"] != "plan") & (obs["published"] <= day)]
-        order = sel.assign(_derived=sel["status"] == "derived").sort_values(["published", "_derived"],
-                                                                             ascending=[True, False], kind="stable")
-        view = sel.loc[order.drop_duplicates(KEY, keep="last").index.sort_values()]
-        view.attrs = {**obs.attrs, AS_OF_ATTR: day}
-        return view
-
-    return _with_attrs(_cached_view(obs, "figures", day, make), obs, day)
+    view = _cached(obs, "figures", day,
+                   lambda: _latest(obs[(obs["status"] != "plan") & (obs["published"] <= day)], obs, day))
+    return _with_attrs(view, obs, day)
 
 
 def plans_view(obs: pd.DataFrame, as_of: str | None = None) -> pd.DataFrame:
     """The annual plans known on ``as_of`` (latest vintage of each), like :func:`as_of_view` for figures."""
     day = as_of or "9999-12-31"
-
-    def make() -> pd.DataFrame:
-        sel = obs[(obs["status"] == "plan") & (obs["published"] <= day)].sort_values("published", kind="stable")
-        view = sel.loc[sel.drop_duplicates(KEY, keep="last").index.sort_values()]
-        view.attrs = {**obs.attrs, AS_OF_ATTR: day}
-        return view
-
-    return _with_attrs(_cached_view(obs, "plans", day, make), obs, day)
-
-
-#: Per-frame indexes for :func:`lookup`: id(frame) → (fingerprint, {key: [rows, oldest vintage first]}).
-#: A frame is looked up in many times (every target, every section); scanning it each time dominated the
-#: assessment's run time. Entries go when the frame is garbage-collected (weakref.finalize).
-_INDEXES: dict[int, tuple[tuple, dict[tuple, list[pd.Series]]]] = {}
-
-
-def _fingerprint(obs: pd.DataFrame) -> tuple:
-    """Cheap evidence that a frame was not changed since it was indexed (its length, index ends and the sum of
-    its values): a frame changed in place gets a new index."""
-    values = obs["value"].to_numpy()
-    total = float(np.nansum(values.astype(float))) if len(values) else 0.0
-    return len(obs), (obs.index[0], obs.index[-1]) if len(obs) else (), total
+    view = _cached(obs, "plans", day,
+                   lambda: _latest(obs[(obs["status"] == "plan") & (obs["published"] <= day)], obs, day))
+    return _with_attrs(view, obs, day)
 
 
 def _index(obs: pd.DataFrame) -> dict[tuple, list[pd.Series]]:
-    fp = _fingerprint(obs)
-    hit = _INDEXES.get(id(obs))
-    if hit is not None and hit[0] == fp:
-        return hit[1]
-    figures = obs[obs["status"] != "plan"]
-    order = figures.assign(_derived=figures["status"] == "derived").sort_values(
-        ["published", "_derived"], ascending=[True, False], kind="stable").drop(columns="_derived")
-    index: dict[tuple, list[pd.Series]] = {}
-    for (_, row), key in zip(order.iterrows(), zip(order["indicator"], order["measure"], order["period"],
-                                                   order["area"])):
-        index.setdefault(key, []).append(row)
-    if id(obs) not in _INDEXES:
-        weakref.finalize(obs, _INDEXES.pop, id(obs), None)
-    _INDEXES[id(obs)] = (fp, index)
-    return index
+    """{indicator/measure/period/area: [its rows, oldest vintage first]}, plans left out."""
+    def make() -> dict[tuple, list[pd.Series]]:
+        order = _by_vintage(obs[obs["status"] != "plan"])
+        index: dict[tuple, list[pd.Series]] = {}
+        for (_, row), key in zip(order.iterrows(), zip(*(order[c] for c in KEY))):
+            index.setdefault(key, []).append(row)
+        return index
+
+    return _cached(obs, "index", "", make)
 
 
 def lookup(obs: pd.DataFrame, indicator: str, period: str, measure: str = "level",
