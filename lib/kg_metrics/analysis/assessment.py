@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import pandas as pd
 
@@ -23,25 +23,41 @@ def _or_nan(x: float | None) -> float:
     return float("nan") if x is None else float(x)
 
 
+def fy_and_h1_pairs(obs: pd.DataFrame, indicator: str, measure: str, before_year: int, as_of: str | None, thresholds: Thresholds,
+                    area: str | None, skip: Callable[[float, float], bool] | None = None
+                    ) -> tuple[dict[int, tuple[float, float]], list[int]]:
+    """The (full year, H1) figures of ``measure`` of each year before ``before_year`` with both known at ``as_of``
+    (and not ``skip(fy, h1)``): ({year: (fy, h1)}, [COVID years that had them but are left out]). ``as_of`` None:
+    the date ``obs`` is a view of. ``area``: default the province recorded with ``obs``.
+
+    The history every seasonal measure rests on: H2 shares, H2/H1 ratios, growth gaps, H1→year gains."""
+    obs = as_of_view(obs, as_of or obs.attrs.get("as_of"))
+    rows = obs[(obs["indicator"] == indicator) & (obs["measure"] == measure)
+               & (obs["area"] == (area or province_of(obs)))]
+    by = {p: float(v) for p, v in zip(rows["period"], rows["value"])}
+    out, left_out = {}, []
+    for p, fy in by.items():
+        if not p.startswith("FY-"):
+            continue
+        y = int(p[3:])
+        h1 = by.get(f"H1-{y}")
+        if y >= before_year or h1 is None or (skip is not None and skip(fy, h1)):
+            continue
+        if y in thresholds.covid_years:
+            left_out.append(y)
+            continue
+        out[y] = (fy, h1)
+    return dict(sorted(out.items())), sorted(left_out)
+
+
 def h2_share_history(obs: pd.DataFrame, indicator: str, before_year: int,
                      thresholds: Thresholds = THRESHOLDS, area: str | None = None) -> dict[int, float]:
     """H2 share (%) of each earlier year with both an H1 and a full-year level, COVID years left out.
 
     ``area``: default the province recorded with ``obs``.
     """
-    out = {}
-    obs = as_of_view(obs, obs.attrs.get("as_of"))
-    lv = obs[(obs["indicator"] == indicator) & (obs["measure"] == "level")
-             & (obs["area"] == (area or province_of(obs)))]
-    by = dict(zip(lv["period"], lv["value"]))
-    for p, fy in by.items():
-        if not p.startswith("FY-"):
-            continue
-        y = int(p[3:])
-        if y >= before_year or y in thresholds.covid_years or f"H1-{y}" not in by:
-            continue
-        out[y] = growth.h2_share(fy - by[f"H1-{y}"], fy)
-    return dict(sorted(out.items()))
+    pairs, _ = fy_and_h1_pairs(obs, indicator, "level", before_year, None, thresholds, area)
+    return {y: growth.h2_share(fy - h1, fy) for y, (fy, h1) in pairs.items()}
 
 
 def h1_to_fy_gains(obs: pd.DataFrame, indicator: str, before_year: int, thresholds: Thresholds = THRESHOLDS,
@@ -51,18 +67,8 @@ def h1_to_fy_gains(obs: pd.DataFrame, indicator: str, before_year: int, threshol
 
     ``area``: default the province recorded with ``obs``.
     """
-    obs = as_of_view(obs, obs.attrs.get("as_of"))
-    lv = obs[(obs["indicator"] == indicator) & (obs["measure"] == "level")
-             & (obs["area"] == (area or province_of(obs)))]
-    by = dict(zip(lv["period"], lv["value"]))
-    out = {}
-    for p, fy in by.items():
-        if not p.startswith("FY-"):
-            continue
-        y = int(p[3:])
-        if y < before_year and y not in thresholds.covid_years and f"H1-{y}" in by:
-            out[y] = float(fy) - float(by[f"H1-{y}"])
-    return dict(sorted(out.items()))
+    pairs, _ = fy_and_h1_pairs(obs, indicator, "level", before_year, None, thresholds, area)
+    return {y: fy - h1 for y, (fy, h1) in pairs.items()}
 
 
 def assess_targets(reg: Registry, obs: pd.DataFrame, as_of: str = RESOLUTION_AS_OF, lang: str = "vi",

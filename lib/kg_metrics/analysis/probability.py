@@ -27,13 +27,12 @@ from __future__ import annotations
 import math
 import zlib
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import pandas as pd
 
 from kg_metrics.arithmetic import growth
-from kg_metrics.analysis.assessment import RESOLUTION_AS_OF, h1_to_fy_gains
+from kg_metrics.analysis.assessment import RESOLUTION_AS_OF, fy_and_h1_pairs, h1_to_fy_gains
 from kg_metrics.data.observations import as_of_view, lookup, province_of
 from kg_metrics.data.periods import parse_period
 from kg_metrics.data.registry import Registry
@@ -160,30 +159,6 @@ def indicator_rng(seed: int, indicator: str) -> np.random.Generator:
 
 
 # =========================================================================== history
-def _fy_and_h1(obs: pd.DataFrame, indicator: str, measure: str, before_year: int, as_of: str, thresholds: Thresholds,
-               area: str | None, skip: Callable[[float, float], bool] | None = None
-               ) -> tuple[dict[int, tuple[float, float]], list[int]]:
-    """The (full year, H1) figures of ``measure`` of each year before ``before_year`` with both known at ``as_of``
-    (and not ``skip(fy, h1)``): ({year: (fy, h1)}, [COVID years that had them but are left out])."""
-    obs = as_of_view(obs, as_of)
-    rows = obs[(obs["indicator"] == indicator) & (obs["measure"] == measure)
-               & (obs["area"] == (area or province_of(obs)))]
-    by = {p: float(v) for p, v in zip(rows["period"], rows["value"])}
-    out, left_out = {}, []
-    for p, fy in by.items():
-        if not p.startswith("FY-"):
-            continue
-        y = int(p[3:])
-        h1 = by.get(f"H1-{y}")
-        if y >= before_year or h1 is None or (skip is not None and skip(fy, h1)):
-            continue
-        if y in thresholds.covid_years:
-            left_out.append(y)
-            continue
-        out[y] = (fy, h1)
-    return dict(sorted(out.items())), sorted(left_out)
-
-
 def h2_h1_ratios(obs: pd.DataFrame, indicator: str, before_year: int, as_of: str = RESOLUTION_AS_OF,
                  thresholds: Thresholds = THRESHOLDS, area: str | None = None
                  ) -> tuple[dict[int, float], list[int]]:
@@ -200,7 +175,7 @@ def h2_h1_ratios(obs: pd.DataFrame, indicator: str, before_year: int, as_of: str
     >>> {y: round(v, 4) for y, v in r.items()}, left_out
     ({2019: 0.9761, 2022: 1.1494, 2023: 0.7}, [2020, 2021])
     """
-    levels, left_out = _fy_and_h1(obs, indicator, "level", before_year, as_of, thresholds, area,
+    levels, left_out = fy_and_h1_pairs(obs, indicator, "level", before_year, as_of, thresholds, area,
                                   skip=lambda fy, h1: h1 <= 0 or fy < h1)
     return {y: (fy - h1) / h1 for y, (fy, h1) in levels.items()}, left_out
 
@@ -219,7 +194,7 @@ def fy_h1_growth_gaps(obs: pd.DataFrame, indicator: str, before_year: int, as_of
     >>> {y: round(gap, 2) for y, gap in gaps.items()}, left_out
     ({2022: 3.28, 2023: 0.42}, [2020, 2021])
     """
-    growth_rates, left_out = _fy_and_h1(obs, indicator, "growth_yoy_pct", before_year, as_of, thresholds, area)
+    growth_rates, left_out = fy_and_h1_pairs(obs, indicator, "growth_yoy_pct", before_year, as_of, thresholds, area)
     return {y: fy - h1 for y, (fy, h1) in growth_rates.items()}, left_out
 
 
