@@ -223,8 +223,8 @@ def test_derived_h2_grdp_outturn_by_hand(march_2025):
     ("2024-12-31", "rice_h2_2024", "en", "Off track", "Outturn 2.03 Mt (derived) misses the target of 2.035 Mt."),
     # ... and with the official 4.714.573 t (9/1/2025): 4,714573 − 2,57 = 2,145 ≥ 2,035
     ("2025-12-31", "rice_h2_2024", "vi", "Đã đạt",
-     "Thực hiện 2,145 triệu tấn (tính suy ra), đạt mục tiêu 2,035 triệu tấn."),
-    ("2025-12-31", "rice_h2_2024", "en", "Met", "Outturn 2.145 Mt (derived) meets the target of 2.035 Mt."),
+     "Thực hiện 2,145 triệu tấn (tính suy ra), đạt mục tiêu 2,035 triệu tấn, vượt 5,4% kế hoạch."),
+    ("2025-12-31", "rice_h2_2024", "en", "Met", "Outturn 2.145 Mt (derived) meets the target of 2.035 Mt, 5.4% above plan."),
 ])
 def test_status_label_and_reason_with_an_h1_2024_level(with_h1_2024, as_of, target_id, lang, label, reason):
     reg, obs = with_h1_2024
@@ -364,7 +364,8 @@ def test_summary_targets_read_as_the_resolution_words_them_not_with_an_equals_si
     assessed = pd.DataFrame({"target_id": tg["target_id"], "sector": tg["sector"], "name": tg["target_id"],
                              "period": tg["period"], "measure": tg["measure"], "unit": tg["indicator_unit"],
                              "comparator": tg["comparator"], "target": tg["value_canonical"],
-                             "status": "not_assessable", "status_label": "", "reason": ""})
+                             "indicator": tg["indicator"], "status": "not_assessable", "status_label": "", "reason": "",
+                             "reason_short": ""})
     got = {r["name"]: r["target"] for r in summary_rows(assessed, registry, lang)}
     assert got == expected
     assert not any(v.startswith("=") for v in got.values())

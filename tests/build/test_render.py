@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 import pytest
 
 from kg_metrics.build.jobs import Job
-from kg_metrics.build.render import (CSP, PDF_VARIANT, briefing_metadata, failure_page, html_to_pdf,
+from kg_metrics.build.render import (CSP, PDF_VARIANT, briefing_metadata, failure_page, html_to_pdf, table_of_contents,
                                      notebook_to_html, write_atomic)
 
 COMMON = {"build_time": "2024-08-01T10:00:00+00:00", "commit": "abc123", "data_checksum": "f" * 64,
@@ -276,3 +276,65 @@ def test_built_pdfs_are_pdfa_with_bookmarks_per_section_and_alt_texts_with_numbe
             assert " ".join(heading.split()) in titles, (html_path.name, heading)
         assert isinstance(reader, PdfReader)
     assert images > 0
+
+
+def test_the_table_of_contents_lists_the_section_headings_after_its_place_in_order():
+    page = ('<main><h2 id="findings">Điểm chính</h2><!--kg-toc--><h2 id="scope">Phạm vi</h2><h3>x</h3>'
+            '<h2>Không phải mục</h2><h2 id="grdp">Tăng trưởng</h2></main>')
+    out = table_of_contents(page, "vi")
+    assert out.count('<nav class="toc">') == 1 and "<!--kg-toc-->" not in out
+    nav = out.split('<nav class="toc">')[1].split("</nav>")[0]
+    assert '<h2 class="toc-heading">Mục lục</h2>' in nav
+    assert re.findall(r'<li><a href="#([\w-]+)">(.*?)</a></li>', nav) == [("scope", "Phạm vi"), ("grdp", "Tăng trưởng")]
+    assert table_of_contents("<main><h2 id='a'>A</h2></main>", "en") == "<main><h2 id='a'>A</h2></main>"  # no place
+
+
+def _outline_pages(reader) -> dict[str, int]:
+    """Each bookmark's title and 1-based page."""
+    out: dict[str, int] = {}
+
+    def walk(items):
+        for it in items:
+            if isinstance(it, list):
+                walk(it)
+            else:
+                out[" ".join(it.title.split())] = reader.get_destination_page_number(it) + 1
+    walk(reader.outline)
+    return out
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("lang, counts, tourist, see, grid_heading, last_row", [
+    ("vi", ["Có khả năng đạt: 2", "Chưa đủ cơ sở đánh giá: 21"],
+     "Khách quốc tế: mục tiêu 6 tháng cuối năm bằng 14,6% mục tiêu cả năm", "xem trang",
+     "Tình trạng từng chỉ tiêu", "Tuyển sinh quân sự Cả năm đạt 100%"),
+    ("en", ["On track: 2", "Not assessable: 21"],
+     "International arrivals: the second-half target is 14.6% of the year target", "see page",
+     "Status of each target", "Military admissions Year reach 100%"),
+])
+def test_the_overview_opens_with_its_findings_and_a_status_grid_on_one_page_then_its_contents(
+        site, lang, counts, tourist, see, grid_heading, last_row):
+    """Read back from the PDF: page 1 holds the status counts, at least three key findings (each with the page of its
+    section) and the international-tourist inconsistency; the status grid's heading and its last row are on one page;
+    the printed table of contents gives each section the page its bookmark points to."""
+    from pypdf import PdfReader
+
+    _, out = site
+    reader = PdfReader(out / lang / "overview.pdf")
+    pages = [" ".join((p.extract_text() or "").split()) for p in reader.pages]
+    first = pages[0]
+    assert all(c in first for c in counts), first[:600]
+    assert tourist in first
+    refs = [int(n) for n in re.findall(rf"\({see} (\d+)\)", first)]
+    assert len(refs) >= 3
+    grid = [i for i, p in enumerate(pages) if grid_heading in p]
+    assert len(grid) == 1 and last_row in pages[grid[0]]  # the whole grid on one page
+    assert grid == [0]  # and that page is page 1
+    bookmarks = _outline_pages(reader)
+    assert set(refs) <= set(bookmarks.values())
+    toc = pages[1]
+    entries = re.findall(r"([^.\d][^.]*?) \.{3,} ?(\d+)", toc)
+    assert len(entries) >= 5
+    for label, page in entries:
+        label = label.strip().removeprefix("Mục lục ").removeprefix("Contents ")
+        assert bookmarks.get(label) == int(page), (label, page)

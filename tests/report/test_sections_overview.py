@@ -171,7 +171,7 @@ def test_contributions_add_up_to_h1_growth(components):
 
 # --------------------------------------------------------------------------- grdp: the text (as of 31/3/2025)
 @pytest.mark.parametrize("lang, present, absent", [
-    ("vi", ["<h2>Tăng trưởng kinh tế (GRDP)</h2>", "tăng <strong>6,84%</strong> so với cùng kỳ năm 2023 (ước tính; nguồn: ",
+    ("vi", ['<h2 id="grdp">Tăng trưởng kinh tế (GRDP)</h2>', "tăng <strong>6,84%</strong> so với cùng kỳ năm 2023 (ước tính; nguồn: ",
             ">lmhtx.kiengiang.gov.vn</a>", "6 tháng cuối năm", "<strong>g₂ = (g − w₁·g₁) / (1 − w₁)</strong>",
             "g₂ = (6,7 − 0,4928 × 6,84) / (1 − 0,4928) = <strong>6,56%</strong>, khớp với con số 6,56% của nghị quyết.",
             "35.872 / 72.799,07 = 0,4928", "trên 35.872 tỷ đồng", "≈72.799,07 tỷ đồng", "78.259 / 1,075 = 72.799,07",
@@ -331,7 +331,7 @@ def test_overview_probability_section_shipped(make):
     """As of 18/7/2024 the shipped data give no target 5 usable years: no probability, each with its reason and
     the base rate of the province's own plans."""
     sec = make("vi").section("probability")
-    for s in ("<h2>Xác suất đạt mục tiêu", "100.000 lần", "giá trị khởi tạo ngẫu nhiên 20240718", "không tính các năm COVID-19 (2020, 2021)",
+    for s in ('<h2 id="probability">Xác suất đạt mục tiêu', "100.000 lần", "giá trị khởi tạo ngẫu nhiên 20240718", "không tính các năm COVID-19 (2020, 2021)",
               "cần ít nhất 5 năm", "Có xác suất cho 0/23 chỉ tiêu",
               "chưa đủ số liệu các năm trước: 2 năm dùng được (2022, 2023), cần ít nhất 5",
               "thiếu quyền số w₁", "thiếu số liệu 6 tháng đầu năm 2024", '<span class="missing">không ước lượng</span>',
@@ -349,7 +349,7 @@ def test_overview_probability_section(history):
     c, s = predictive_by_hand(GAPS)
     p_fy = t4_sf((6.7 - 6.84 - c) / s)
     p_h2 = t4_sf((W1_HISTORY * 6.84 + (1 - W1_HISTORY) * 6.56 - 6.84 - c) / s)
-    for s_ in ("<h2>Xác suất đạt mục tiêu", "100.000 lần", "giá trị khởi tạo ngẫu nhiên 20240718",
+    for s_ in ('<h2 id="probability">Xác suất đạt mục tiêu', "100.000 lần", "giá trị khởi tạo ngẫu nhiên 20240718",
                "không tính các năm COVID-19 (2020, 2021)", "Có xác suất cho 4/23 chỉ tiêu", "<th>Lĩnh vực</th>",
                "<th>Đạt kế hoạch năm các năm trước</th>",  # the base-rate column
                "<td>2/4 năm (đạt: 2022, 2023; không đạt: 2020, 2021)</td>",

@@ -81,10 +81,12 @@ def test_data_low(low):
 def test_section_vi(low):
     b = low["vi"]
     text = _text(b)
-    for s in ("<h2>Kịch bản low: giả định và kết quả</h2>", "(tệp data/scenarios/low.yml)", "0,79%", "vccinews.com",
+    for s in ('<h2 id="scenario">Kịch bản low: giả định và kết quả</h2>', "(tệp data/scenarios/low.yml)", "0,79%", "vccinews.com",
               "Tăng trưởng GRDP cả năm 2024 theo kịch bản: <strong>5,51%</strong>", "0,5000 × 6,84% + 0,5000 × 4,18%",
               "mục tiêu ≥ 6,7%: <strong>không đạt</strong>", "6 tháng đầu năm 2023", "-13,52%",
-              '<span class="data-note" lang="en">', "derived from observations/tourism.csv",
+              # the file's Vietnamese justification (justification_vi), never its English one
+              '<span class="data-note">6 tháng cuối năm 2023 so với 6 tháng cuối năm 2022: (8,5 − 5)',
+              "derived from observations/tourism.csv",
               '<span class="derived">≈8,499 triệu lượt khách</span>', "<strong>GRDP (tổng)</strong>",
               '<span class="status status-off_track">Không đạt</span>', "thiếu số liệu 6 tháng cuối năm 2023",
               '<ul class="kg-unprojected"><li><span class="status status-not_assessable">Chưa tính được</span>',
@@ -96,8 +98,10 @@ def test_section_vi(low):
 def test_section_en_uses_english_numbers(low):
     text = _text(low["en"])
     assert "GRDP growth in 2024 under the scenario: <strong>5.51%</strong>" in text
-    assert "target ≥ 6.7%: <strong>missed</strong>" in text and "<h2>Scenario low: assumptions and outcomes</h2>" in text
+    assert "target ≥ 6.7%: <strong>missed</strong>" in text and '<h2 id="scenario">Scenario low: assumptions and outcomes</h2>' in text
     assert "5,51" not in text
+    # the file's English justification, in English numbers (justification_en)
+    assert '<span class="data-note">H2 2023 on H2 2022: (8.5 − 5) / (7.568182 − 5/1.42) − 1' in text
 
 
 def test_a_set_weight_is_an_assumption_and_a_note(synthetic):
@@ -107,8 +111,12 @@ def test_a_set_weight_is_an_assumption_and_a_note(synthetic):
     # as of 31/3/2025 the data's w₁ is 35.872 / (78.259 / 1,075) = 0,4928 (the 2023 level from the 2024 outturn)
     assert round(35872 / (78259 / 1.075), 4) == 0.4928
     text = _text(Briefing(reg, obs, scenario=s, as_of="2025-03-31"))
-    assert ('<tr><td>Quyền số 6 tháng đầu năm 2023 (w₁)</td><td class="num">0,5000</td><td><span class="data-note" '
-            'lang="en">equal halves</span></td><td><a href="https://example.org/w">example.org</a></td></tr>') in text
+    # a file with no Vietnamese justification: its author's note, as written
+    assert ('<tr><td>Quyền số 6 tháng đầu năm 2023 (w₁)</td><td class="num">0,5000</td><td><span class="data-note">'
+            'equal halves</span></td><td><a href="https://example.org/w">example.org</a></td></tr>') in text
+    s_vi = s.model_copy(update={"h1_weight": s.h1_weight.model_copy(update={"justification_vi": "hai nửa năm bằng nhau"})})
+    assert '<span class="data-note">hai nửa năm bằng nhau</span>' in _text(Briefing(reg, obs, scenario=s_vi,
+                                                                                     as_of="2025-03-31"))
     assert "w₁ = 0,5000 theo kịch bản (số liệu: 0,4928)." in text
 
 

@@ -127,7 +127,7 @@ def test_check_notes_come_from_the_catalog_and_show_under_the_title(components, 
     assert g1.sum() == 1
     obs.loc[g1, "value"] = 9.0  # the sectors' contributions (synthetic) still add up to 6.84
     b = Briefing(reg, obs, lang=lang)
-    text = _text(b, "title")  # runs the checks first
+    text = _text(b, "scope")  # runs the checks first
     assert note in b.notes
     assert f"<li>{note}</li>" in text
     assert ("Lưu ý về dữ liệu:" if lang == "vi" else "Data notes:") in text
@@ -135,10 +135,11 @@ def test_check_notes_come_from_the_catalog_and_show_under_the_title(components, 
 
 # --------------------------------------------------------------------------- title
 def test_overview_title(make, data_dir, csv_tools):
-    vi = _text(make("overview", "vi"), "title")
-    assert vi.startswith("<h1>Tổng quan: mục tiêu 6 tháng cuối năm và cả năm 2024 của tỉnh Kiên Giang</h1>")
+    assert _text(make("overview", "vi"), "title").startswith(
+        "<h1>Tổng quan: mục tiêu 6 tháng cuối năm và cả năm 2024 của tỉnh Kiên Giang</h1>")
+    vi = _text(make("overview", "vi"), "scope")
     assert "Hội đồng nhân dân tỉnh Kiên Giang (khóa X, kỳ họp thứ 24), thông qua ngày 18/7/2024." in vi
-    en = _text(make("overview", "en"), "title")
+    en = _text(make("overview", "en"), "scope")
     assert "of the People's Council of Kiên Giang province (10th term, 24th session), adopted on 18 July 2024." in en
     assert "(Vietnamese: <em>" in en  # the Vietnamese title, in italics
     # the shipped data pass the checks but one: tourism.csv gives international arrivals of 34.499 in H1 2021 and
@@ -166,20 +167,25 @@ def test_sector_title(make, data_dir, csv_tools):
     # the vintage: the newest `published` date of the sourced rows (6/2/2025)
     published = [r["published"] for path in (data_dir / "observations").glob("*.csv") for r in csv_tools.read(path)[1]]
     assert data["vintage"] == max(published) == "2025-02-06"
-    text = _text(b, "title")
-    assert text.startswith("<h1>Du lịch: mục tiêu 6 tháng cuối năm và cả năm 2024</h1>")
+    assert _text(b, "title") == "<h1>Du lịch: mục tiêu 6 tháng cuối năm và cả năm 2024</h1>"
+    text = _text(b, "scope")
+    assert text.startswith('<h2 id="scope">Phạm vi và số liệu</h2>')
     assert "Lĩnh vực này thuộc Điều 1, khoản 2, điểm a của nghị quyết." in text
     assert (f"Chỉ dùng số liệu đã công bố đến ngày 18/7/2024: {data['n_sourced']} số liệu có nguồn và "
             f"{data['n_derived']} số liệu tính suy ra, mỗi số liệu lấy bản công bố mới nhất tính đến ngày đó.") in text
-    assert "Bộ dữ liệu được thu thập đến ngày 6/2/2025; 23 chỉ tiêu." in text
+    # the sector's own targets are counted, not the resolution's 23
+    n_tourism = int((b.reg.targets["sector"] == "tourism").sum())
+    assert n_tourism == 4 and "Bộ dữ liệu được thu thập đến ngày 6/2/2025; 4 chỉ tiêu." in text
     assert "This sector falls under Article 1, clause 2, point a of the resolution." in \
-        _text(make("sector", "en", "tourism"), "title")
+        _text(make("sector", "en", "tourism"), "scope")
 
 
 def test_scenario_title_has_the_banner():
-    text = _text(Briefing.load("tourism", "en", scenario="low"), "title")
+    b = Briefing.load("tourism", "en", scenario="low")
+    text = _text(b, "title")
     assert '<div class="scenario scenario-banner"' in text and "<strong>Scenario: low</strong>" in text
-    assert text.index("</h1>") < text.index("scenario-banner") < text.index("A briefing on")
+    assert text.index("</h1>") < text.index("scenario-banner")
+    assert "A briefing on" in _text(b, "scope")
 
 
 # --------------------------------------------------------------------------- summary
@@ -188,7 +194,7 @@ def test_summary_table(make, registry):
     data = b.data("summary")
     assert data["n"] == len(registry.targets) and sum(c["n"] for c in data["counts"]) == data["n"]
     text = _text(b, "summary")
-    assert text.startswith("<h2>Tóm tắt các chỉ tiêu</h2>")
+    assert text.startswith('<h2 id="summary">Đánh giá từng chỉ tiêu</h2>')
     body = text.split("<tbody>")[1]
     assert body.count("<tr>") == len(registry.targets)
     assert 'class="status status-on_track">Có khả năng đạt' in body and 'class="status status-not_assessable"' in body
@@ -211,7 +217,7 @@ def test_sector_summary_leaves_out_the_sector_column(make):
 def test_tourism_shows_the_international_inconsistency_vi(derived_h1):
     sec = _tourism(derived_h1, "vi").section("targets")
     text = html.unescape(sec.text)
-    assert text.startswith("<h2>Các chỉ tiêu định lượng</h2>")
+    assert text.startswith('<h2 id="targets">Các chỉ tiêu định lượng</h2>')
     assert text.count("<h3>") == 4 and len(sec.figures) == 4
     # implied H1 = 680.000 − 99.355 = 580.645; reported 560.000 − 51.355 = 508.645; 580.645 / 508.645 − 1 = 14,2%
     assert round((680000 - 99355) / (560000 - 51355) * 100 - 100, 1) == 14.2
@@ -344,7 +350,7 @@ def test_a_later_as_of_uses_the_outturn(registry, observations):
 # --------------------------------------------------------------------------- tasks
 def test_tasks_with_clause_references(make):
     text = _text(make("sector", "vi", "culture_society"), "tasks")
-    assert text.startswith("<h2>Nhiệm vụ và giải pháp trong nghị quyết</h2>")
+    assert text.startswith('<h2 id="tasks">Nhiệm vụ và giải pháp trong nghị quyết</h2>')
     assert '<ol class="kg-tasks">' in text and '<ul lang="vi">' in text
     for p in range(2, 7):
         assert f'<span class="clause">Điều 1, khoản 2, điểm b, đoạn {p}</span>' in text

@@ -7,7 +7,7 @@ from typing import Any, Callable, Mapping
 import pandas as pd
 
 from kg_metrics.arithmetic import growth
-from kg_metrics.text.format import format_pct, format_pp, format_quantity, format_target
+from kg_metrics.text.format import format_number, format_pct, format_pp, format_quantity, format_target
 from kg_metrics.data.observations import as_of_view, grdp_components_of, lookup, province_of
 from kg_metrics.data.periods import parse_period, period_label
 from kg_metrics.data.registry import RESOLUTION_AS_OF, Registry
@@ -177,7 +177,9 @@ def _assess_one(t: dict, reg: Registry, obs: pd.DataFrame, as_of: str, lang: str
     if not t["additive"] and outturn is None and not math.isnan(out["projected_fy"]):
         status = path_status(t["comparator"], target, out["projected_fy"], th)
         out.update(status=status, status_label=text(f"status.{status}", lang),
-                   reason=_path_reason(out, reg, lang))
+                   reason=_path_reason(out, reg, lang),
+                   reason_short=text("analysis.short.path", lang, projected=format_pct(out["projected_fy"], lang),
+                                     target=format_pct(target, lang)))
         return out
     status = target_status(comparator=t["comparator"], target=target, outturn=outturn,
                            required_growth_pct=required, pace_growth_pct=pace if measure == "level" else
@@ -185,6 +187,7 @@ def _assess_one(t: dict, reg: Registry, obs: pd.DataFrame, as_of: str, lang: str
     out["status"] = status
     out["status_label"] = text(f"status.{status}", lang)
     out["reason"] = _reason(out, status, missing, lang, reg, y, b)
+    out["reason_short"] = _reason_short(out, status, missing, lang, reg, y, b)
     return out
 
 
@@ -260,7 +263,8 @@ def _reason(o: dict, status: str, missing: list[str], lang: str, reg: Registry, 
     if not math.isnan(o["outturn"]):
         key = "analysis.reason_met" if status == "met" else "analysis.reason_missed"
         derived = text("analysis.derived_mark", lang) if o["outturn_derived"] else ""
-        return text(key, lang, got=_q(o["outturn"], unit, reg, lang), derived=derived, target=tgt)
+        return text(key, lang, got=_q(o["outturn"], unit, reg, lang), derived=derived, target=tgt,
+                    exceeded=_exceeded(o, lang))
     if status == "not_assessable":
         return text("analysis.reason_not_assessable", lang, missing=missing_figure(o, missing, reg, lang, y, b))
     required = o["required_h2_growth_pct"]
@@ -271,6 +275,43 @@ def _reason(o: dict, status: str, missing: list[str], lang: str, reg: Registry, 
     return text(key, lang, required=format_pct(required, lang), b=b, pace=format_pct(o["h1_growth_pct"], lang))
 
 
+def _exceeded(o: dict, lang: str) -> str:
+    """', vượt 4,2% kế hoạch' when a level outturn exceeds its target (the administrative wording), else ''."""
+    if o["measure"] != "level" or o["unit"] == "pct" or not o["target"] or o["outturn"] <= o["target"]:
+        return ""
+    return text("analysis.exceeded", lang, pct=format_pct(growth.gap_pct(o["outturn"], o["target"]), lang, 1))
+
+
+def _reason_short(o: dict, status: str, missing: list[str], lang: str, reg: Registry, y: int, b: int) -> str:
+    """The reason in a few words, for one-line status grids: the outturn, the missing figure's period, or the
+    H2 growth needed against the H1 pace (the full reason is :func:`_reason`)."""
+    unit = "pct" if o["measure"] == "growth_yoy_pct" else o["unit"]
+    if not math.isnan(o["outturn"]):
+        derived = text("analysis.derived_mark", lang) if o["outturn_derived"] else ""
+        return text("analysis.short.outturn", lang, got=_q(o["outturn"], unit, reg, lang), derived=derived,
+                    exceeded=_exceeded(o, lang))
+    if status == "not_assessable":
+        first = next((m for m in MISSING_ORDER if m in missing), "data")
+        period = {"h1": f"H1-{y}", "pace": f"H1-{y}", "base_h1": f"H1-{b}", "base_fy": f"FY-{b}",
+                  "data": f"H1-{y}"}[first]
+        growth_figure = first == "pace" or (o["measure"] == "growth_yoy_pct" and first == "h1")
+        return text("analysis.short.missing_growth" if growth_figure else "analysis.short.missing", lang,
+                    period=period_label(period, lang))
+    required = o["required_h2_growth_pct"]
+    key = "analysis.short.required_lower" if required < 0 else "analysis.short.required"
+    return text(key, lang, required=format_pct(abs(required), lang), pace=format_pct(o["h1_growth_pct"], lang))
+
+
+def target_text(o: Mapping[str, Any], reg: Registry, lang: str = "vi") -> str:
+    """A target as the resolution words it, at the resolution's own precision: '≥ 6,7%', 'đạt 920 triệu USD'
+    ('reach 920 M USD'), never '= 920' or '6,70%'."""
+    if o["measure"] == "growth_yoy_pct" or o["unit"] == "pct":
+        shown = format_number(o["target"], lang) + "%"
+    else:
+        shown = format_quantity(o["target"], reg.unit_symbol(o["unit"], lang), lang)
+    return format_target(o["comparator"], shown, lang, reg.comparator_wording(o["target_id"]))
+
+
 def summary_rows(assessed: pd.DataFrame, reg: Registry, lang: str = "vi") -> list[dict]:
     """Every target as displayed: sector, name, period, target with its unit, status (id and label), reason.
 
@@ -278,12 +319,10 @@ def summary_rows(assessed: pd.DataFrame, reg: Registry, lang: str = "vi") -> lis
     """
     rows = []
     for o in assessed.to_dict("records"):
-        unit = "pct" if o["measure"] == "growth_yoy_pct" else o["unit"]
         rows.append({"sector": reg.sector_name(o["sector"], lang), "name": o["name"],
-                     "period": period_label(o["period"], lang),
-                     "target": format_target(o["comparator"], _q(o["target"], unit, reg, lang), lang,
-                                             reg.comparator_wording(o["target_id"])),
-                     "status": o["status"], "status_label": o["status_label"], "reason": o["reason"]})
+                     "short_name": reg.short_name(o["indicator"], lang), "period": period_label(o["period"], lang),
+                     "target": target_text(o, reg, lang), "status": o["status"], "status_label": o["status_label"],
+                     "reason": o["reason"], "reason_short": o["reason_short"]})
     return rows
 
 

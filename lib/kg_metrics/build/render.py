@@ -3,6 +3,7 @@ own pages (index, failure page) from Jinja2 templates, and atomic writes of what
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from functools import lru_cache
 from pathlib import Path
@@ -93,13 +94,36 @@ def _exporter():
     return exporter
 
 
+#: Where the findings section asks for the table of contents, and the section headings that fill it (the
+#: section templates' ``<h2 id>``; headings of the notebook's own Markdown are not sections).
+TOC_PLACE = "<!--kg-toc-->"
+_SECTION_H2 = re.compile(r'<h2 id="([\w-]+)">(.*?)</h2>', re.S)
+
+
+def table_of_contents(html: str, lang: str) -> str:
+    """``html`` with its table of contents (the headings after :data:`TOC_PLACE`, each linking to its section)
+    put in place; the PDF prints each entry's page number (``target-counter`` in briefing.css).
+
+    Written here rather than by a library: the headings come from our own templates, and WeasyPrint, which
+    numbers the pages, only lays out what the HTML holds.
+    """
+    at = html.find(TOC_PLACE)
+    if at < 0:
+        return html
+    entries = "".join(f'<li><a href="#{anchor}">{label}</a></li>' for anchor, label in _SECTION_H2.findall(html, at))
+    nav = (f'<nav class="toc"><h2 class="toc-heading">{t("findings.toc_heading", lang)}</h2>'
+           f'<ol class="toc-list">{entries}</ol></nav>')
+    return html[:at] + nav + html[at + len(TOC_PLACE):]
+
+
 def notebook_to_html(nb) -> str:
-    """Render an executed notebook (with ``metadata.kg_metrics`` stamped) to one HTML document."""
+    """Render an executed notebook (with ``metadata.kg_metrics`` stamped) to one HTML document, its table of
+    contents filled in (:func:`table_of_contents`)."""
     nb.metadata.setdefault("kg_metrics", {})
     nb.metadata["kg_metrics"].setdefault("css", css())
     nb.metadata["kg_metrics"].setdefault("csp", CSP)
     body, _ = _exporter().from_notebook_node(nb)
-    return body
+    return table_of_contents(body, nb.metadata["kg_metrics"].get("lang", "vi"))
 
 
 def html_to_pdf(html: str) -> bytes:

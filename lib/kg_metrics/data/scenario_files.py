@@ -52,19 +52,32 @@ def _sane(what: str, bounds: tuple[float, float], optional: bool = False
 
 
 class _Sourced(BaseModel):
-    """What every assumption carries: a one-line justification and a source."""
+    """What every assumption carries: a one-line justification and a source.
+
+    ``justification`` is the author's note, in any language; ``justification_vi`` / ``justification_en``, when
+    given, are what a briefing in that language shows instead (:meth:`justification_in`), so that a
+    Vietnamese briefing never shows an English note.
+    """
 
     model_config = ConfigDict(extra="forbid")
     justification: str
+    justification_vi: str | None = None
+    justification_en: str | None = None
     source: str
 
-    @field_validator("justification")
+    @field_validator("justification", "justification_vi", "justification_en")
     @classmethod
-    def _one_line(cls, v: str) -> str:
+    def _one_line(cls, v: str | None) -> str | None:
+        if v is None:
+            return None
         v = v.strip()
         if not v or "\n" in v:
             raise ValueError("must be one non-empty line")
         return v
+
+    def justification_in(self, lang: str) -> str:
+        """The justification in ``lang`` when the file gives one, else the author's own."""
+        return getattr(self, f"justification_{lang}", None) or self.justification
 
     @field_validator("source")
     @classmethod
@@ -341,7 +354,9 @@ def scenario_to_dict(scenario: Scenario, convention: str = "vi") -> dict:
         return int(x) if float(x).is_integer() and abs(x) < 1e15 else format_exact(x, convention)
 
     def sourced(a: _Sourced, key: str, value: float) -> dict:
-        return {key: num(value), "justification": a.justification, "source": a.source}
+        own = {f"justification_{lg}": getattr(a, f"justification_{lg}") for lg in ("vi", "en")
+               if getattr(a, f"justification_{lg}")}
+        return {key: num(value), "justification": a.justification, **own, "source": a.source}
 
     out: dict[str, Any] = {"name": scenario.name, "title_vi": scenario.title_vi, "title_en": scenario.title_en}
     if scenario.description_vi:

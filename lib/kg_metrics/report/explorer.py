@@ -24,8 +24,8 @@ from kg_metrics.report.sections import scenario as scenario_section
 from kg_metrics.text.catalog import catalog, t
 from kg_metrics.text.format import format_number
 
-#: Free text written into a scenario file (justifications) is English, as in the shipped files; the
-#: briefings show it marked ``lang="en"``.
+#: The language of a scenario file's own ``justification``, as in the shipped files; the explorer also writes
+#: ``justification_vi`` and ``justification_en``, which briefings show in their language.
 FILE_LANG = "en"
 
 
@@ -101,10 +101,12 @@ class Explorer:
 
         def sourced(key: str, value: float, old: _Sourced | None, old_value: float | None) -> dict:
             if old is not None and old_value is not None and math.isclose(value, old_value, abs_tol=1e-12):
-                return {"justification": old.justification, "source": old.source}
-            data = self._data_value(key)
-            shown = format_number(data, FILE_LANG, 4 if key == "h1_weight" else 2)  # "—" when missing
-            return {"justification": t("scenario.explorer_justification", FILE_LANG, data=shown),
+                return old.model_dump(exclude_none=True, include={"justification", "justification_vi",
+                                                                  "justification_en", "source"})
+            data = self._data_value(key)  # formatted "—" when missing
+            words = {lg: t("scenario.explorer_justification", lg,
+                           data=format_number(data, lg, 4 if key == "h1_weight" else 2)) for lg in ("vi", "en")}
+            return {"justification": words[FILE_LANG], "justification_vi": words["vi"], "justification_en": words["en"],
                     "source": f"{EXPLORER_SOURCE}, {date.today().isoformat()}"}
 
         def same_as_data(key: str, value: float) -> bool:

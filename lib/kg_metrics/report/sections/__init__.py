@@ -20,6 +20,7 @@ from kg_metrics.report.sections import anomalies
 from kg_metrics.report.sections import sources, summary, targets, tasks, title
 from kg_metrics.report.sections import backtest, scenario
 from kg_metrics.report.sections import contributions, grdp, probability
+from kg_metrics.report.sections import findings
 
 if TYPE_CHECKING:  # the facade passes itself in; only its type is needed here
     from kg_metrics.report.briefing import Briefing
@@ -65,6 +66,8 @@ class Spec:
 SECTIONS: dict[str, Spec] = {
     "anomalies": Spec(anomalies.data, "anomalies.html.j2"),
     "title": Spec(title.data, "title.html.j2"),
+    "findings": Spec(findings.data, "findings.html.j2"),
+    "scope": Spec(title.data, "scope.html.j2"),
     "summary": Spec(summary.data, "summary.html.j2"),
     "targets": Spec(targets.data, "targets.html.j2"),
     "tasks": Spec(tasks.data, "tasks.html.j2"),

@@ -45,7 +45,7 @@ def _name(reg: Registry, key: str, lang: str) -> str:
 def assumptions(scenario: Scenario, reg: Registry, lang: str, year: int, sector: str | None = None) -> list[dict]:
     """One record per assumption of ``scenario``: kind (``h1_weight``, ``h1_revision``, ``h2_growth``), what
     it is about (``key``, ``name``), its value (``value``; ``shown`` as the briefing writes it),
-    ``justification`` and ``source`` (a URL, or a text such as 'derived from observations/…').
+    ``justification`` (in ``lang`` where the file gives it) and ``source`` (a URL, or a text such as 'derived from observations/…').
 
     With ``sector``, only the assumptions about that sector's indicators (a sector briefing's).
     """
@@ -58,7 +58,7 @@ def assumptions(scenario: Scenario, reg: Registry, lang: str, year: int, sector:
 
     def record(kind: str, key: str, value: float, text: str, a: Any, growth: bool = True) -> dict:
         return {"kind": kind, "key": key, "name": "" if kind == "h1_weight" else _name(reg, key, lang),
-                "growth": growth, "value": value, "shown": text, "justification": a.justification,
+                "growth": growth, "value": value, "shown": text, "justification": a.justification_in(lang),
                 "source": a.source}
 
     if scenario.h1_weight is not None and sector is None:

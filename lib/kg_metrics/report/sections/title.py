@@ -29,7 +29,7 @@ def data(b: "Briefing") -> dict[str, Any]:
         "resolution_date": cat.resolution_date,
         "as_of": b.as_of,
         "vintage": cat.vintage,
-        "n_targets": len(b.reg.targets),
+        "n_targets": len(b._sector_targets()),  # a sector's own, not the resolution's 23
         "n_sourced": len(b.obs) - n_derived,
         "n_derived": n_derived,
         "clause": clause_label(clause, b.lang) if clause is not None else None,
