@@ -7,17 +7,19 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# Debian packages WeasyPrint needs at run time (Pango) and a font with full Vietnamese coverage.
-APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fontconfig
+# Debian packages WeasyPrint needs at run time (Pango) and a font with full Vietnamese coverage; and chromium, the
+# browser the index page's tests drive through Playwright (tests/build/test_index_browser.py: phone and desktop
+# layouts, filters, no network), since `playwright install` downloads a browser of its own and is not used here.
+APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fontconfig chromium
 
 .PHONY: help setup system-deps test test-fast briefings check targets bench lock clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "} {printf "  make %-12s %s\n", $$1, $$2}'
 
-system-deps: ## Install the Debian packages PDF rendering needs (only those missing)
+system-deps: ## Install the Debian packages PDF rendering and the browser tests need (only those missing)
 	@if ! command -v dpkg >/dev/null 2>&1; then \
-	  echo "system-deps: not a Debian-based system; make sure Pango and a Vietnamese-capable font are installed"; exit 0; fi; \
+	  echo "system-deps: not a Debian-based system; make sure Pango, a Vietnamese-capable font and chromium are installed"; exit 0; fi; \
 	missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "system-deps: installing $$missing"; \

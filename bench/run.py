@@ -1,11 +1,12 @@
 """Benchmarks for the build, measured side by side in one run on this machine (`make bench`).
 
-(a) cold build of every briefing through `kg-metrics build` (the code path of `make briefings`);
-(b) the naive chain on the same notebooks: papermill CLI → `jupyter nbconvert` CLI → weasyprint CLI,
-    one briefing after another; and the ratio (a)/(b) per briefing;
+(a) cold build of every briefing through `kg-metrics build` (the code path of `make briefings`): the overview
+    and every sector, in every language (Vietnamese and English), and the index;
+(b) the naive chain on the same notebooks and languages: papermill CLI → `jupyter nbconvert` CLI → weasyprint
+    CLI, one briefing after another; and the ratio (a)/(b) per briefing;
 (c) a no-op rebuild (and whether any output file's mtime changed);
-(d) a rebuild after changing one sector's data (which briefings were rebuilt), against one cold
-    briefing: that sector's briefing built cold on its own, and the per-briefing average of (a);
+(d) a rebuild after changing one sector's data (which briefings were rebuilt), against that sector's
+    briefings (one per language) built cold on their own, and against the per-briefing average of (a);
 (e) peak memory (RSS summed over the whole process tree) of a cold build like (a), in a run of its own;
 then the probability benchmark (bench/probability.py). The last line is the ratio (a)/(b).
 (a), (c), (d) and the single briefing run ``--repeat`` times (default 3) and show the median and the
@@ -27,6 +28,7 @@ from pathlib import Path
 import psutil
 
 from kg_metrics.build.keys import briefing_sectors
+from kg_metrics.text.format import LANGS
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -137,11 +139,16 @@ def main() -> int:
         for i in range(reps):
             out = tmp / f"outputs{i}"
             t_a.append(run_measured(kg(out))[0])
-        n = log_len(out)  # briefings of a full build (the overview, which ends with the backtest, every sector)
+        # briefings of a full build: the overview (which ends with the backtest) and every sector, in every language
+        n = log_len(out)
         a = statistics.median(t_a)
 
-        jobs = [("overview.ipynb", {"lang": "vi", "data_dir": str(data)})] + \
-               [("sector.ipynb", {"sector": s, "lang": "vi", "data_dir": str(data)}) for s in sectors]
+        # the same briefings as (a), which builds every language by default: the overview and every sector, in
+        # Vietnamese and in English
+        jobs = [job for lang in LANGS for job in
+                [("overview.ipynb", {"lang": lang, "data_dir": str(data)})]
+                + [("sector.ipynb", {"sector": s, "lang": lang, "data_dir": str(data)}) for s in sectors]]
+        assert len(jobs) == n, f"(b) would build {len(jobs)} briefings, (a) built {n}: not like with like"
         t_b = None
         if not args.skip_naive:
             work = tmp / "naive"
@@ -165,7 +172,8 @@ def main() -> int:
             t_d.append(run_measured(kg(out))[0])
             rebuilt_sets.add(", ".join(built_keys(out, mark)) or "nothing")
         d = statistics.median(t_d)
-        # that sector's briefing alone, cold (empty output folder), as `kg-metrics build --sector tourism`
+        # that sector's briefings alone (one per language), cold (empty output folder), as
+        # `kg-metrics build --sector tourism`
         t_one = [run_measured(kg(tmp / f"one{i}", "--sector", "tourism"))[0] for i in range(reps)]
         one = statistics.median(t_one)
 
@@ -182,7 +190,7 @@ def main() -> int:
              f"{len(touched)} output files touched; {spread(t_c, '.2f')}"),
             (f"(d) rebuild after one sector's data changed ({med})", f"{d:.1f} s",
              f"rebuilt: {' | '.join(sorted(rebuilt_sets))} + index; {spread(t_d)}"),
-            ("    (d) / tourism briefing built cold alone", f"{d / one:.2f}×", f"alone: {one:.1f} s; {spread(t_one)}"),
+            ("    (d) / tourism briefings built cold alone", f"{d / one:.2f}×", f"alone: {one:.1f} s; {spread(t_one)}"),
             ("    (d) / average cold briefing of (a)", f"{d / (a / n):.2f}×", ""),
             ("(e) peak memory of the process tree, cold build", f"{peak_e / 2**20:.0f} MiB",
              f"a run like (a), sampled every 20 ms ({t_e:.1f} s with the sampling)"),

@@ -151,6 +151,25 @@ def test_build_summarises_in_the_first_language_and_names_failures(monkeypatch, 
     assert captured.err == "FAILED vi/tourism: RuntimeError: boom\n"
 
 
+@pytest.mark.parametrize("args, params, langs", [
+    ([], None, ("vi", "en")),                       # the default: both languages, Vietnamese first
+    (["--lang", "vi"], None, ("vi",)),              # one language when asked
+    (["--lang", "en", "--lang", "vi", "--lang", "en"], None, ("en", "vi")),
+    ([], "as_of: 2024-07-18\n", ("vi", "en")),      # a parameter file that names no language: both too
+    ([], "langs: [en]\n", ("en",)),
+    (["--lang", "vi"], "langs: [en]\n", ("vi",)),   # the command line wins over the file
+])
+def test_build_makes_both_languages_unless_told(monkeypatch, capsys, tmp_path, args, params, langs):
+    seen = {}
+    monkeypatch.setattr(cli, "build", lambda *a, **kw: seen.update(kw) or [])
+    if params is not None:
+        (tmp_path / "build.yml").write_text(params, encoding="utf-8")
+        args = [*args, "--params", str(tmp_path / "build.yml")]
+    assert main(["build", "--out", str(tmp_path / "o"), *args]) == EXIT_OK
+    assert seen["langs"] == langs
+    capsys.readouterr()
+
+
 #: verify's findings as the English report has always written them.
 FINDINGS = [
     (Finding("no_manifest", {"path": Path("out/manifest.json")}), "out/manifest.json: no manifest; nothing has been built here"),

@@ -128,7 +128,7 @@ def test_each_section_has_a_heading_and_its_data_to_inspect(name):
     for i, section in zip(shows, shown):
         before = cells[i - 1]
         if before.cell_type == "markdown":
-            assert section in ("title", "scenario", "contributions"), f"{section}: no inspect cell"
+            assert section in ("title", "scenario", "scope", "contributions"), f"{section}: no inspect cell"
             continue
         assert "notebook-only" in _tags(before) and f'briefing.data("{section}")' in before.source, section
         assert cells[i - 2].cell_type == "markdown", f"{section}: no heading"

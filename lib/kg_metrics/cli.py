@@ -102,7 +102,7 @@ def cmd_build(args) -> int:
         p = load_build_params(args.params)
     else:
         p = {}
-    langs = tuple(dict.fromkeys(args.lang or p.get("langs") or ["vi"]))
+    langs = tuple(dict.fromkeys(args.lang or p.get("langs") or LANGS))  # default: every language, Vietnamese first
     try:
         results = build(args.out, sectors=args.sector or p.get("sectors"), langs=langs,
                         data_dir=args.data_dir or "", as_of=args.as_of or p.get("as_of") or "2024-07-18",
@@ -205,7 +205,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--sector", action="append", help="build only this sector's briefing (repeatable); "
                    "default: the overview and every sector")
     b.add_argument("--lang", action="append", choices=LANGS,
-                   help="language (repeatable; default vi); the first is also the report's and the index's")
+                   help="language (repeatable; default: every language, vi then en); the first is also the report's "
+                        "and the one the index opens in")
     b.add_argument("--overview", action="store_true", help="with --sector: build the overview too")
     b.add_argument("--scenario", default=None, metavar="NAME",
                    help="build under a scenario of data/scenarios (e.g. low, high) into outputs/scenarios/NAME/")

@@ -18,6 +18,24 @@ import nbformat  # noqa: E402  after kg_metrics.build, which spares jsonschema a
 from tests.conftest import DATA_DIR
 
 
+#: The build's stamp (kg_metrics.build.provenance.stamp) for an index written without a build.
+INDEX_COMMON = {"build_time": "2024-08-01T10:00:00+00:00", "commit": "abc123", "data_checksum": "f" * 64,
+                "versions": {"kg_metrics": "0.1.0", "pandas": "2.2"}, "vintage": "2024-07-10",
+                "resolution_vi": "Nghị quyết số 21/NQ-HĐND", "resolution_en": "Resolution No. 21/NQ-HĐND",
+                "as_of": "2024-07-18"}
+
+
+def fake_release(root: Path) -> Path:
+    """A release's briefings as the index finds them (placeholder files, no build): built, the vi overview and
+    tourism, the en tourism, a low-scenario vi tourism; failed, the vi culture briefing (a page, no PDF)."""
+    for rel in ("vi/overview.html", "vi/overview.pdf", "vi/tourism.html", "vi/tourism.pdf", "en/tourism.html",
+                "en/tourism.pdf", "vi/culture_society.html", "scenarios/low/vi/tourism.html",
+                "scenarios/low/vi/tourism.pdf"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("x", encoding="utf-8")
+    return root
+
+
 @pytest.fixture
 def published(tmp_path) -> Path:
     """An outputs folder holding one published release, made with the real publisher (no build)."""
@@ -44,9 +62,13 @@ def mtimes(out: Path) -> dict[str, int]:
 
 
 def cli(data: Path, out: Path, *extra: str, env: dict | None = None, **kw) -> subprocess.Popen:
-    """``kg-metrics build`` in a process (and session) of its own, so that a test may SIGKILL it."""
+    """``kg-metrics build`` in a process (and session) of its own, so that a test may SIGKILL it.
+
+    In Vietnamese only unless ``extra`` names a language: these tests are about building and publishing, and
+    the default (every language) would double their briefings and their time."""
+    langs = () if "--lang" in extra else ("--lang", "vi")
     cmd = [sys.executable, "-m", "kg_metrics.cli", "--data-dir", str(data), "build", "--out", str(out), "--quiet",
-           *extra]
+           *langs, *extra]
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, **(env or {})}, start_new_session=True, **kw)
 

@@ -20,7 +20,7 @@ def test_a_file_fills_in_what_it_names_and_defaults_the_rest(tmp_path):
 def test_an_empty_file_means_every_default(tmp_path):
     params = tmp_path / "build.yml"
     params.write_text("", encoding="utf-8")
-    assert load_build_params(params) == {"sectors": None, "langs": ["vi"], "as_of": "2024-07-18",
+    assert load_build_params(params) == {"sectors": None, "langs": ["vi", "en"], "as_of": "2024-07-18",
                                          "overview": None, "force": False}
 
 

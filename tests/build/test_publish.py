@@ -101,3 +101,31 @@ def test_a_second_build_refuses_when_told_not_to_wait(site):
         r = run(data, out, "--sector", "tourism", "--wait", "0")
     assert r.returncode == EXIT_LOCKED
     assert "another build is running" in r.stderr
+
+
+def test_the_index_and_its_downloads_are_published_verified_and_restored(site):
+    """The status table's downloads are part of the release like index.html: linked from outputs/, listed in
+    the manifest, verified; one gone, the next build writes the index again and nothing else."""
+    from kg_metrics.build.index import index_files
+    from kg_metrics.build.manifest import Finding, verify
+
+    data, out = site
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(manifest["index"]["outputs"]) == sorted(index_files())
+    for rel, sha in manifest["index"]["outputs"].items():
+        assert (out / rel).is_symlink() and (out / rel).resolve().parent == (out / "current").resolve()
+        assert hashlib.sha256((out / rel).read_bytes()).hexdigest() == sha, rel
+    assert verify(out) == []
+
+    csv_file = (out / "status-vi.csv").resolve()
+    original = csv_file.read_bytes()
+    csv_file.write_bytes(original.replace("Du lịch".encode(), "Du lich".encode()))
+    assert verify(out) == [Finding("index_altered", {"output": "status-vi.csv"})]
+    csv_file.write_bytes(original)
+
+    (out / "status-en.xlsx").resolve().unlink()
+    assert verify(out) == [Finding("index_altered", {"output": "status-en.xlsx"})]
+    r = run(data, out, "--sector", "tourism", "--sector", "culture_society", "--overview")
+    assert r.returncode == EXIT_OK and "0 đã tạo, 3 không đổi, 0 lỗi" in r.stdout, r.stderr
+    assert (out / "status-en.xlsx").read_bytes().startswith(b"PK")  # a zip: the workbook, written again
+    assert verify(out) == []

@@ -16,7 +16,7 @@ class BuildParams(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
     sectors: list[str] | None = None  # sector ids; default: every sector
-    langs: list[str] = ["vi"]
+    langs: list[str] = list(LANGS)  # default: every language, Vietnamese first (as the command's)
     as_of: str = "2024-07-18"  # ISO date of the assessment
     overview: bool | None = None  # default: with the sectors when none are named
     force: bool = False  # rebuild briefings whose inputs are unchanged

@@ -26,6 +26,7 @@ from kg_metrics.build.publish import Publisher
 from kg_metrics.build.render import (briefing_metadata, failure_page, html_to_pdf, notebook_to_html, warm_up,
                                      write_atomic)
 from kg_metrics.errors import ParameterError
+from kg_metrics.text.format import LANGS
 
 
 def fault_point(stage: str) -> None:
@@ -152,11 +153,12 @@ def _progress(todo: list[Job]):
     return tqdm(total=len(todo), desc="briefings", unit="briefing", leave=True, disable=None)
 
 
-def build(out_dir: Path | str | None = None, sectors: list[str] | None = None, langs: tuple[str, ...] = ("vi",),
+def build(out_dir: Path | str | None = None, sectors: list[str] | None = None, langs: tuple[str, ...] = LANGS,
           data_dir: str = "", as_of: str = "2024-07-18", workers: int | None = None, progress: bool = True,
           overview: bool | None = None, force: bool = False, wait_seconds: float = 600,
           scenario: str = "") -> list[Result]:
-    """Build the chosen briefings and the index into ``out_dir`` (default ``outputs/``), incrementally.
+    """Build the chosen briefings, in ``langs`` (default every language, Vietnamese first), and the index into
+    ``out_dir`` (default ``outputs/``), incrementally.
 
     Only briefings whose inputs changed are rebuilt (``force`` rebuilds all); when nothing
     changed, nothing is written. Bad data or parameters raise before any kernel starts.
@@ -196,9 +198,10 @@ def build(out_dir: Path | str | None = None, sectors: list[str] | None = None, l
                         "environment": environment_fingerprint(), "as_of": as_of, "lang": langs[0]}
         index_key = key_of(index_inputs)
         todo = [j for j in jobs if force or not is_fresh(j, keys[j.key], manifest, current)]
-        # The index lists every briefing of the release: rebuilt whenever one is rebuilt, or its inputs change.
+        # The index lists every briefing of the release: rebuilt whenever one is rebuilt, its inputs change, or one
+        # of its outputs (the page, the status table's downloads) is missing.
         index_fresh = (not todo and current is not None and manifest.get("index", {}).get("key") == index_key
-                       and (current / "index.html").exists())
+                       and all((current / rel).exists() for rel in manifest["index"].get("outputs") or ["index.html"]))
         obsolete = obsolete_briefings(manifest, known)
         if not todo and index_fresh and not obsolete:
             return [Result(j, "unchanged", 0.0) for j in jobs]
@@ -236,9 +239,10 @@ def build(out_dir: Path | str | None = None, sectors: list[str] | None = None, l
                 "parameters": r.job.parameters, "inputs": inputs[r.job.key],
                 "outputs": {o: file_sha256(staging / o) for o in r.outputs if (staging / o).exists()},
                 "error": r.error}
-        write_index(staging, reg, obs, common, lang=langs[0])
+        # the page and the status table's downloads (CSV, XLSX) beside it: published and verified together
+        index_files = write_index(staging, reg, obs, common, lang=langs[0])
         manifest["index"] = {"key": index_key, "inputs": index_inputs, "built_at": common["build_time"],
-                             "outputs": {"index.html": file_sha256(staging / "index.html")}}
+                             "outputs": {str(p.relative_to(staging)): file_sha256(p) for p in index_files}}
         manifest["build"] = {k: common[k] for k in ("build_time", "commit", "data_checksum", "versions")}
         write_manifest(staging, manifest)
         pub.publish(staging, before_swap=lambda: fault_point("publish"))

@@ -87,19 +87,30 @@ _VOID = {"img", "br", "meta", "link", "input", "hr", "source", "wbr"}
 
 
 class _Visible(HTMLParser):
-    def __init__(self, skip_langs: set[str]):
+    def __init__(self, skip_langs: set[str], only: str | None = None):
         super().__init__(convert_charrefs=True)
         self.skip_langs, self.parts, self.depth = skip_langs, [], 0  # depth inside a skipped element
+        # only: keep just the text in this language; open: each open element's tag and language (its own
+        # lang attribute, else its parent's)
+        self.only, self.open = only, []
+
+    def _lang(self) -> str:
+        return self.open[-1][1] if self.open else ""
+
+    def _shown(self, lang: str) -> bool:
+        return not self.depth and (self.only is None or lang == self.only)
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        own = (attrs.get("lang") or "").split("-")[0]
         if tag in _VOID:
-            if tag == "img" and not self.depth and attrs.get("alt"):
+            if tag == "img" and attrs.get("alt") and self._shown(own or self._lang()):
                 self.parts.append("\n" + attrs["alt"] + "\n")
             if tag == "br":
                 self.parts.append("\n")
             return
-        if self.depth or tag in ("style", "script") or (attrs.get("lang") or "").split("-")[0] in self.skip_langs:
+        self.open.append((tag, own or self._lang()))
+        if self.depth or tag in ("style", "script") or own in self.skip_langs:
             self.depth += 1
             return
         if tag in _BLOCK:
@@ -108,20 +119,34 @@ class _Visible(HTMLParser):
     def handle_endtag(self, tag):
         if tag in _VOID:
             return
+        for i in range(len(self.open) - 1, -1, -1):
+            if self.open[i][0] == tag:
+                del self.open[i:]
+                break
         if self.depth:
             self.depth -= 1
         elif tag in _BLOCK:
             self.parts.append("\n")
 
     def handle_data(self, data):
-        if not self.depth:
+        if self._shown(self._lang()):
             self.parts.append(data)
 
 
-def html_text(html: str, lang: str) -> str:
+def html_text(html: str, lang: str, strict: bool = False) -> str:
     """The visible text of a page in ``lang``: text and image alt texts, one block per line; styles, scripts
-    and the quotations ``style.yml`` allows in that language (``lang`` attribute) left out."""
-    parser = _Visible(set(style().get("quotations", {}).get(lang) or []))
+    and the quotations ``style.yml`` allows in that language (``lang`` attribute) left out.
+
+    ``strict``: only the text whose language is ``lang`` (its element's ``lang`` attribute, else the nearest
+    ancestor's): how a page written in every language, the index, is read one language at a time.
+
+    Examples
+    --------
+    >>> page = '<html lang="vi"><p>Tình trạng<span lang="en">Status</span></p><p lang="en">All</p></html>'
+    >>> html_text(page, "en", strict=True), html_text(page, "vi", strict=True)
+    ('Status\\nAll', 'Tình trạng')
+    """
+    parser = _Visible(set() if strict else set(style().get("quotations", {}).get(lang) or []), lang if strict else None)
     parser.feed(html)
     lines = (re.sub(r"\s+", " ", line).strip() for line in "".join(parser.parts).splitlines())
     return "\n".join(line for line in lines if line)
