@@ -5,14 +5,18 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
 import stat
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
 from kg_metrics.build.jobs import Job
 from kg_metrics.build.render import (CSP, PDF_VARIANT, briefing_metadata, failure_page, html_to_pdf, table_of_contents,
                                      notebook_to_html, write_atomic)
+from tests.build.conftest import run
+from tests.conftest import DATA_DIR
 
 COMMON = {"build_time": "2024-08-01T10:00:00+00:00", "commit": "abc123", "data_checksum": "f" * 64,
           "versions": {"kg_metrics": "0.1.0"}, "vintage": "2024-07-10", "resolution_date": "2024-07-18",
@@ -289,6 +293,17 @@ def test_the_table_of_contents_lists_the_section_headings_after_its_place_in_ord
     assert table_of_contents("<main><h2 id='a'>A</h2></main>", "en") == "<main><h2 id='a'>A</h2></main>"  # no place
 
 
+@pytest.fixture(scope="module")
+def both_languages(tmp_path_factory) -> Path:
+    """A published build of the overview and one sector in Vietnamese and English (e2e); its outputs folder."""
+    tmp = tmp_path_factory.mktemp("both")
+    data = tmp / "data"
+    shutil.copytree(DATA_DIR, data)
+    r = run(data, tmp / "outputs", "--sector", "tourism", "--overview", "--lang", "vi", "--lang", "en")
+    assert r.returncode == 0, r.stderr
+    return tmp / "outputs"
+
+
 def _outline_pages(reader) -> dict[str, int]:
     """Each bookmark's title and 1-based page."""
     out: dict[str, int] = {}
@@ -313,14 +328,13 @@ def _outline_pages(reader) -> dict[str, int]:
      "Status of each target", "Military admissions Year reach 100%"),
 ])
 def test_the_overview_opens_with_its_findings_and_a_status_grid_on_one_page_then_its_contents(
-        site, lang, counts, tourist, see, grid_heading, last_row):
+        both_languages, lang, counts, tourist, see, grid_heading, last_row):
     """Read back from the PDF: page 1 holds the status counts, at least three key findings (each with the page of its
     section) and the international-tourist inconsistency; the status grid's heading and its last row are on one page;
     the printed table of contents gives each section the page its bookmark points to."""
     from pypdf import PdfReader
 
-    _, out = site
-    reader = PdfReader(out / lang / "overview.pdf")
+    reader = PdfReader(both_languages / lang / "overview.pdf")
     pages = [" ".join((p.extract_text() or "").split()) for p in reader.pages]
     first = pages[0]
     assert all(c in first for c in counts), first[:600]
