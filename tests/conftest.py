@@ -212,3 +212,16 @@ def predictive_by_hand(values) -> tuple[float, float]:
     m = sum(values) / len(values)
     sd = math.sqrt(sum((v - m) ** 2 for v in values) / (len(values) - 1))
     return m, sd * math.sqrt(1 + 1 / len(values))
+
+
+#: What the GRDP outcome of a scenario needs but was not published by 18/7/2024: services' and product taxes' H1
+#: 2023 levels (taxes' the residual 35.872 − 13.897,96 − 7.151,09 − 12.862) and the four components' H1 2024
+#: growth; (file, indicator, measure, period, value, unit, published), synthetic estimates of the province.
+GRDP_SYNTHETIC_ROWS = [
+    ("economy", "va_services", "level", "H1-2023", "12.862", "bn_vnd", "2023-07-04"),
+    ("economy", "va_taxes", "level", "H1-2023", "1.960,95", "bn_vnd", "2023-07-04"),
+    ("economy", "va_agri", "growth_yoy_pct", "H1-2024", "2,46", "pct", "2024-07-10"),
+    ("economy", "va_industry", "growth_yoy_pct", "H1-2024", "10,35", "pct", "2024-07-10"),
+    ("economy", "va_services", "growth_yoy_pct", "H1-2024", "9,8", "pct", "2024-07-10"),
+    ("economy", "va_taxes", "growth_yoy_pct", "H1-2024", "5,71", "pct", "2024-07-10"),
+]

@@ -1,14 +1,16 @@
 """The kg-metrics command: what it prints on the shipped data and how it fails on broken data."""
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
 import pytest
 
-from kg_metrics import cli
+from kg_metrics import cli, paths
 from kg_metrics.build.manifest import Finding
 from kg_metrics.cli import EXIT_BAD_INPUT, EXIT_BRIEFINGS_FAILED, EXIT_OK, EXIT_VERIFY_FAILED, main
 
@@ -206,3 +208,165 @@ def test_verify_of_a_folder_never_built_fails(tmp_path, capsys, lang, err):
     assert main(["verify", "--out", str(tmp_path), "--lang", lang]) == EXIT_VERIFY_FAILED
     captured = capsys.readouterr()
     assert str(tmp_path / "manifest.json") in captured.out and captured.err == err
+
+
+# ------------------------------------------------------------------------------ the project: --project, init, help
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    """A project folder made by `kg-metrics init` (module-wide: the tests below only read it)."""
+    root = tmp_path_factory.mktemp("project").resolve() / "proj"
+    assert main(["init", str(root), "--lang", "en"]) == EXIT_OK
+    return root
+
+
+@pytest.fixture
+def seen(monkeypatch) -> dict:
+    """`kg-metrics targets` replaced by a probe that records where the command ran."""
+    record: dict = {}
+
+    def probe(args) -> int:
+        record.update(project=paths.project_root(), data=paths.default_data_dir(), outputs=paths.OUTPUTS_DIR,
+                      env=os.environ.get("KG_METRICS_PROJECT"), data_dir=args.data_dir)
+        return EXIT_OK
+
+    monkeypatch.setattr(cli, "cmd_targets", probe)
+    for name in ("KG_METRICS_PROJECT", "KG_METRICS_DATA_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    return record
+
+
+def test_init_copies_every_shipped_data_file_into_a_new_project(project, capsys):
+    shipped = sorted(p.relative_to(paths.SHIPPED_DATA_DIR) for p in paths.SHIPPED_DATA_DIR.rglob("*") if p.is_file())
+    copied = sorted(p.relative_to(project / "data") for p in (project / "data").rglob("*") if p.is_file())
+    assert copied == shipped and Path("catalog.yml") in copied and Path("observations/tourism.csv") in copied
+    assert (project / "data" / "targets.csv").read_bytes() == (paths.SHIPPED_DATA_DIR / "targets.csv").read_bytes()
+    assert (project / "outputs").is_dir() and not any((project / "outputs").iterdir())
+    assert os.access(project / "data" / "targets.csv", os.W_OK)
+    assert paths.is_project(project)
+
+
+def test_init_says_where_in_the_language_asked(tmp_path, capsys):
+    assert main(["init", str(tmp_path / "p")]) == EXIT_OK
+    out = capsys.readouterr().out.splitlines()
+    assert out == [f"Đã tạo dự án tại {tmp_path / 'p'}: dữ liệu nằm trong {tmp_path / 'p' / 'data'}; các bản tin sẽ "
+                   f"được tạo trong {tmp_path / 'p' / 'outputs'}",
+                   f"Tiếp theo: `kg-metrics --project {tmp_path / 'p'} build`, hoặc chạy `kg-metrics build` trong thư "
+                   "mục đó"]
+
+
+def test_init_refuses_a_folder_that_is_not_empty_and_accepts_an_empty_one(tmp_path, capsys):
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "notes.txt").write_text("mine", encoding="utf-8")
+    assert main(["init", str(tmp_path / "full")]) == EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "exists and is not an empty folder" in err
+    assert sorted(p.name for p in (tmp_path / "full").iterdir()) == ["notes.txt"]  # untouched
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no staging left behind
+    (tmp_path / "empty").mkdir()
+    assert main(["init", str(tmp_path / "empty")]) == EXIT_OK
+    assert paths.is_project(tmp_path / "empty")
+
+
+@pytest.mark.parametrize("argv", [["--project", "{p}", "targets"], ["targets", "--project", "{p}"]],
+                         ids=["before", "after"])
+def test_project_before_or_after_the_command(argv, project, seen):
+    assert main([a.format(p=project) for a in argv]) == EXIT_OK
+    assert seen == {"project": project, "data": project / "data", "outputs": project / "outputs",
+                    "env": str(project), "data_dir": None}
+    assert "KG_METRICS_PROJECT" not in os.environ and paths.project_root() == paths.CLONE_ROOT  # restored
+
+
+def test_project_from_the_environment_and_the_option_wins(project, seen, monkeypatch, tmp_path):
+    monkeypatch.setenv("KG_METRICS_PROJECT", str(project))
+    assert main(["targets"]) == EXIT_OK and seen["project"] == project
+    assert main(["init", str(tmp_path / "other")]) == EXIT_OK
+    assert main(["targets", "--project", str(tmp_path / "other")]) == EXIT_OK
+    assert seen["project"] == tmp_path / "other" and seen["data"] == tmp_path / "other" / "data"
+
+
+def test_project_is_the_current_folder_or_the_nearest_above_it(project, seen, monkeypatch):
+    monkeypatch.chdir(project / "data" / "observations")
+    assert main(["targets"]) == EXIT_OK
+    assert seen["project"] == project and seen["outputs"] == project / "outputs"
+
+
+def test_in_the_clone_the_clone_is_the_project(seen, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # not a project: the clone this library runs from
+    assert main(["targets"]) == EXIT_OK
+    assert seen["project"] == REPO and seen["data"] == REPO / "data" and seen["outputs"] == REPO / "outputs"
+
+
+def test_data_dir_after_the_command_made_absolute_and_given_to_the_kernels(project, seen, monkeypatch):
+    monkeypatch.chdir(project)
+    assert main(["targets", "--data-dir", "data"]) == EXIT_OK
+    assert seen["data_dir"] == str(project / "data") and seen["data"] == project / "data"
+    assert "KG_METRICS_DATA_DIR" not in os.environ
+
+
+def test_no_project_is_one_line_and_exit_code_2(seen, monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(paths, "CLONE_ROOT", None)  # as installed from a wheel
+    monkeypatch.chdir(tmp_path)
+    assert main(["targets"]) == EXIT_BAD_INPUT
+    assert seen == {}  # the command did not run
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("kg-metrics: no kg-metrics project here")
+    assert "kg-metrics init DIR" in err and "--project" in err
+    assert main(["verify", "--project", str(tmp_path)]) == EXIT_BAD_INPUT
+    assert capsys.readouterr().err == (f"kg-metrics: --project {tmp_path} is not a kg-metrics project (it has no "
+                                       f"data/catalog.yml); create one with `kg-metrics init {tmp_path}`\n")
+
+
+def test_verify_reads_the_projects_outputs(project, capsys):
+    assert main(["verify", "--project", str(project), "--lang", "en"]) == EXIT_VERIFY_FAILED
+    assert f"{project / 'outputs' / 'manifest.json'}: no manifest" in capsys.readouterr().out
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out == f"kg-metrics {metadata.version('kg_metrics')}\n"
+
+
+def test_python_m_kg_metrics_help_is_plain_text_with_exit_codes_and_sectors(registry):
+    run = subprocess.run([sys.executable, "-m", "kg_metrics", "--help"], capture_output=True, text=True, cwd=REPO)
+    assert run.returncode == 0, run.stderr
+    text = run.stdout
+    assert text.startswith("usage: kg-metrics ") and "``" not in text and ":func:" not in text
+    codes = text[text.index("\nexit codes:\n"):]
+    for code in range(5):
+        assert re.search(rf"^  {code}  \S", codes, re.M), code
+    sectors = text[text.index("\nsectors (--sector; read from ") + 1:].splitlines()
+    assert sectors[1].strip() == ", ".join(registry.briefing_sectors)
+    assert f"read from {REPO / 'data'})" in sectors[0]
+    for name in ("init", "--project", "KG_METRICS_PROJECT", "--version"):
+        assert name in text
+
+
+def test_help_lists_the_named_projects_sectors(tmp_path, capsys):
+    assert main(["init", str(tmp_path / "p")]) == EXIT_OK
+    sectors = tmp_path / "p" / "data" / "sectors.csv"
+    lines = sectors.read_text(encoding="utf-8").splitlines(keepends=True)
+    sectors.write_text("".join(line for line in lines if not line.startswith("admin_reform,")), encoding="utf-8")
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        main(["build", "--project", str(tmp_path / "p"), "--help"])
+    out = capsys.readouterr().out
+    listed = out[out.index("\nsectors (--sector; read from ") + 1:].splitlines()[1]
+    assert "tourism" in listed and "admin_reform" not in listed
+    assert str(tmp_path / "p" / "data") in out
+
+
+def test_a_misspelt_command_gets_a_suggestion(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["buidl"])
+    assert exc.value.code == EXIT_BAD_INPUT
+    assert capsys.readouterr().err.splitlines()[-1].endswith("did you mean 'build'?")
+
+
+def test_a_misspelt_sector_gets_a_suggestion_and_nothing_runs(monkeypatch, capsys):
+    monkeypatch.setattr(cli, "build", lambda *a, **kw: pytest.fail("must not build"))
+    assert main(["build", "--sector", "turism"]) == EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert "unknown sector(s) 'turism'; valid: agriculture, " in err and err.rstrip().endswith("did you mean 'tourism'?")
+    assert err.count("\n") == 1

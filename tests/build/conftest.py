@@ -39,7 +39,12 @@ def fake_release(root: Path) -> Path:
 @pytest.fixture
 def published(tmp_path) -> Path:
     """An outputs folder holding one published release, made with the real publisher (no build)."""
-    out = tmp_path / "outputs"
+    return publish_one(tmp_path / "outputs")
+
+
+def publish_one(out: Path) -> Path:
+    """Publish one small release into ``out`` with the real publisher (no build): a Vietnamese overview page, an
+    index and an empty manifest, and one line of run log."""
     pub = Publisher(out)
     staging = pub.stage()
     (staging / "vi").mkdir()

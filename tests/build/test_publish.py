@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
+from kg_metrics.build.publish import HOLDER, MARKER
 from kg_metrics.cli import EXIT_LOCKED, EXIT_OK
 
 from tests.build.conftest import cli, mtimes, run
@@ -20,7 +21,7 @@ def snapshot(out: Path) -> dict[str, bytes]:
     """The published set as a reader sees it: every file reachable through outputs/ (links followed)."""
     files = {}
     for entry in sorted(out.iterdir()):
-        if entry.name in {".releases", ".build.lock", "runs.jsonl", ".gitkeep", "current"}:
+        if entry.name in {".releases", ".build.lock", HOLDER, MARKER, "runs.jsonl", ".gitkeep", "current"}:
             continue
         paths = [entry] if entry.is_file() else sorted(p for p in entry.rglob("*") if p.is_file())
         for p in paths:

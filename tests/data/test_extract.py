@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from kg_metrics.data import extract as ex
+from kg_metrics.errors import DataError
 from kg_metrics.text.format import NumberParseError
 from kg_metrics.data.registry import load_registry
 from kg_metrics.data.resolution import NUMBER_TOKEN, load_resolution, numbers_in
@@ -333,3 +334,42 @@ def test_tasks_for_sector_follows_the_mapping(reg):
     for sector in reg.task_paragraphs["sector"].unique():
         assert len(ex.tasks_for_sector(reg, sector)) > 0
     assert ex.tasks_for_sector(reg, "no_such_sector").empty
+
+
+# =========================================================================== the input, checked before parsing
+def _text(p: Path, text: str) -> None:
+    p.write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda p: None, "not found"),
+    (lambda p: _text(p, ""), "is empty; expected a resolution's text (UTF-8)"),
+    (lambda p: _text(p, "\ufeff \n\t\n"), "is empty"),
+    (lambda p: _text(p, "Hello world: 12 apples, 3,5 pears.\n"), "is not a resolution's text: no line opens an article"),
+    (lambda p: _text(p, "Điều 1. Nhiệm vụ\n1. Tăng trưởng 6,7%.\n"), "is not a resolution's text: cannot tell the "
+                                                                   "resolution's year"),
+    (lambda p: p.write_bytes(RESOLUTION.read_text(encoding="utf-8").encode("utf-16")), "is UTF-16 or UTF-32 text"),
+    (lambda p: p.write_bytes(RESOLUTION.read_text(encoding="utf-8").encode("cp1258", errors="replace")),
+     "is not UTF-8 (byte"),
+    (lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00"), "is binary (a NUL byte at line 3)"),
+    (lambda p: p.write_bytes(b"x" * (ex.MAX_RESOLUTION_BYTES + 1)), "is larger than"),
+    (lambda p: p.mkdir(), "is a folder"),
+    (lambda p: p.symlink_to("/dev/zero"), "is not a regular file"),
+])
+def test_a_file_that_is_not_a_resolution_is_refused_in_one_line(make, message, tmp_path):
+    path = tmp_path / "nq.txt"
+    make(path)
+    with pytest.raises(DataError) as err:
+        ex.extract_targets(path)
+    [problem] = err.value.problems
+    assert problem.file == str(path) and message in problem.message and "\n" not in str(problem), str(problem)
+
+
+@pytest.mark.parametrize("transform", [
+    lambda t: t.replace("\n", "\r\n"), lambda t: t.replace("\n", "\r"), lambda t: "\ufeff" + t,
+    lambda t: t.replace("\nĐiều 2", "\n\f\nĐiều 2"),
+], ids=["crlf", "cr", "bom", "form-feed"])
+def test_line_ends_a_bom_and_page_breaks_do_not_change_the_draft(transform, tmp_path):
+    path = tmp_path / "nq.txt"
+    path.write_bytes(transform(RESOLUTION.read_text(encoding="utf-8")).encode("utf-8"))
+    assert ex.extract_targets(path).equals(ex.extract_targets(RESOLUTION))

@@ -9,18 +9,14 @@ import pytest
 from kg_metrics.data.scenario_files import H1Weight, Scenario, load_scenario, scenario_names
 from kg_metrics.report import templating
 from kg_metrics.report.briefing import Briefing
+from tests.conftest import GRDP_SYNTHETIC_ROWS
 
 
 #: What the GRDP and tourist outcomes need but was not published by 18/7/2024 (as tests/analysis/test_scenarios.py):
 #: services' and product taxes' H1 2023 levels, the components' H1 2024 growth (the H2 pace where a scenario sets
 #: none) and the H1 2024 tourist count; (file, indicator, measure, period, value, unit, published), estimates.
 SYNTHETIC_ROWS = [
-    ("economy", "va_services", "level", "H1-2023", "12.862", "bn_vnd", "2023-07-04"),
-    ("economy", "va_taxes", "level", "H1-2023", "1.960,95", "bn_vnd", "2023-07-04"),
-    ("economy", "va_agri", "growth_yoy_pct", "H1-2024", "2,46", "pct", "2024-07-10"),
-    ("economy", "va_industry", "growth_yoy_pct", "H1-2024", "10,35", "pct", "2024-07-10"),
-    ("economy", "va_services", "growth_yoy_pct", "H1-2024", "9,8", "pct", "2024-07-10"),
-    ("economy", "va_taxes", "growth_yoy_pct", "H1-2024", "5,71", "pct", "2024-07-10"),
+    *GRDP_SYNTHETIC_ROWS,
     ("tourism", "tourists", "level", "H1-2024", "5,472384", "m_arrivals", "2024-07-15"),
 ]
 # H1 2023 value added (bn VND): agriculture and industry from economy.csv, services and taxes the rows above

@@ -2,6 +2,7 @@
 of; from it, which briefings are fresh, which are obsolete, and whether a published set verifies."""
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +12,7 @@ from kg_metrics.build.jobs import WHOLE_DATA_BRIEFINGS, Job, briefing_outputs
 from kg_metrics.build.keys import code_inputs, environment_fingerprint, job_inputs, key_of
 from kg_metrics.build.provenance import file_sha256
 from kg_metrics.build.render import write_atomic
+from kg_metrics.errors import one_line
 
 MANIFEST = "manifest.json"
 
@@ -57,6 +59,10 @@ class Finding:
 
     code: str
     fields: dict = field(default_factory=dict)
+    #: The pack the finding is about: its scenario ('' for the plain briefings) and the data directory it was
+    #: built from ('' for the project's), so that the report can name the command that rebuilds it.
+    scenario: str = field(default="", compare=False)
+    data_dir: str = field(default="", compare=False)
 
 
 def _briefing_findings(out: Path, key: str, entry: dict, code: list[Path]) -> list[Finding]:
@@ -97,11 +103,20 @@ def verify(out_dir: Path) -> list[Finding]:
     manifest_path = out / MANIFEST
     if not manifest_path.exists():
         return [Finding("no_manifest", {"path": manifest_path})]
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        if not (isinstance(manifest, dict) and isinstance(manifest.get("briefings", {}), dict)
+                and isinstance(manifest.get("index", {}), dict)
+                and all(isinstance(e, dict) for e in manifest.get("briefings", {}).values())):
+            raise ValueError("not a kg-metrics manifest")
+    except (OSError, ValueError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        return [Finding("bad_manifest", {"path": manifest_path, "error": one_line(exc, 200)})]
     found = []
     code = code_inputs()  # listed once: the same for every briefing
     for key, entry in sorted(manifest.get("briefings", {}).items()):
-        found += _briefing_findings(out, key, entry, code)
+        params = entry.get("parameters") if isinstance(entry.get("parameters"), dict) else {}
+        pack = {"scenario": str(params.get("scenario") or ""), "data_dir": str(params.get("data_dir") or "")}
+        found += [dataclasses.replace(f, **pack) for f in _briefing_findings(out, key, entry, code)]
     index = manifest.get("index", {})
     for rel, sha in index.get("outputs", {}).items():
         p = out / rel

@@ -19,7 +19,7 @@ from kg_metrics.build import kernels
 from kg_metrics.build.jobs import (WHOLE_DATA_BRIEFINGS, Job, Result, briefing_outputs, briefing_title,
                                    estimated_seconds, plan_jobs)
 from kg_metrics.build.keys import (briefing_sectors, code_inputs, data_inputs, environment_fingerprint,
-                                   file_hashes, job_inputs, key_of)
+                                   file_hashes, job_inputs, key_of, read_catalog)
 from kg_metrics.build.manifest import is_fresh, obsolete_briefings, read_manifest, write_manifest
 from kg_metrics.build.provenance import file_sha256, stamp
 from kg_metrics.build.publish import Publisher
@@ -145,6 +145,22 @@ def _scenario_inputs(data: Path, scenario: str) -> list[Path]:
     return scenario_files(data, scenario)
 
 
+def _validate_scenario(data: Path, scenario: str) -> None:
+    """Validate the scenario file (raises DataError naming its file, field and line): first what needs no
+    registry (a hostile file is refused without loading pandas), then the names it gives."""
+    from kg_metrics.data.scenario_files import check_scenario_file, load_scenario  # lazy: pydantic; plain builds need none
+
+    try:
+        convention = read_catalog(data)["decimal_convention"]
+    except Exception:  # a catalog that cannot be read: the full load below names file and field
+        convention = None
+    if convention in LANGS:
+        check_scenario_file(data, scenario, convention)
+    from kg_metrics.data.registry import load_registry  # lazy: pandas; a plain build reads no scenario
+
+    load_scenario(scenario, data, load_registry(data))
+
+
 def _progress(todo: list[Job]):
     """A progress bar for ``todo``; disable=None: drawn on a terminal only, while logs (cron, CI) get
     the one line per briefing that :func:`build` writes through it."""
@@ -165,7 +181,11 @@ def build(out_dir: Path | str | None = None, sectors: list[str] | None = None, l
     The new set is published atomically; one build runs at a time (:class:`publish.Locked`).
     """
     out = Path(out_dir) if out_dir else paths.OUTPUTS_DIR
-    data = Path(data_dir) if data_dir else paths.default_data_dir()
+    data = Path(data_dir).absolute() if data_dir else paths.default_data_dir()  # kernels run in another folder
+    if workers is not None and (not isinstance(workers, int) or workers < 1):
+        raise ParameterError(f"workers must be a whole number of at least 1, not {workers!r}")
+    if not 0 <= wait_seconds < float("inf"):  # NaN fails too
+        raise ParameterError(f"the lock wait must be a number of seconds of at least 0, not {wait_seconds!r}")
     want_overview = (not sectors) if overview is None else overview
     try:
         known = briefing_sectors(data)
@@ -177,9 +197,11 @@ def build(out_dir: Path | str | None = None, sectors: list[str] | None = None, l
         # naming file, row and field (it raises DataError); anything else is a real bug.
         _validate_all(data)
         raise
+    if scenario:  # the scenario file in full, here: a bad one stops the build before a kernel starts (exit 2)
+        _validate_scenario(data, scenario)
     for j in jobs:
         j.parameters["data_dir"] = str(data) if data_dir else ""
-    pub = Publisher(out)
+    pub = Publisher(out, lang=langs[0])  # refuses (exit 2, in the reader's language) an --out that is not ours
     with pub.lock(wait_seconds):
         pub.clean_stale()
         current = pub.current()

@@ -35,7 +35,8 @@ import pandas as pd
 from kg_metrics.text.format import NumberParseError, format_number, parse_number
 from kg_metrics.data.lexicon import read_lexicon
 from kg_metrics.data.registry import IndicatorRow, UnitRow, load_catalog
-from kg_metrics.data.validation import shown_path
+from kg_metrics.data.validation import MAX_TEXT_BYTES, read_text_document, shown_path
+from kg_metrics.errors import DataError, DataProblem
 from kg_metrics.paths import default_data_dir
 from kg_metrics.data.resolution import NUMBER_TOKEN, Paragraph, Structure, load_resolution, parse_structure
 from kg_metrics.data.tables import read_csv
@@ -658,9 +659,42 @@ def parse_text(text: str, data_dir: Path | str | None = None) -> ParsedResolutio
     return doc
 
 
+#: The largest resolution text read (bytes): the shipped one is 40 KB; a long resolution, a few hundred.
+MAX_RESOLUTION_BYTES = MAX_TEXT_BYTES
+#: What a resolution file is, as messages say it.
+RESOLUTION_FILE = "a resolution's text (UTF-8)"
+
+
+def read_resolution_text(resolution_path: Path | str, data_dir: Path | str | None = None) -> str:
+    """The text of a resolution file, checked before any parsing; line ends made ``\\n``.
+
+    Raises :class:`~kg_metrics.errors.DataError` with one problem naming the file when it is missing, not a
+    regular file (a folder, a device), unreadable, larger than :data:`MAX_RESOLUTION_BYTES`, binary, not
+    UTF-8 (UTF-16, Latin-1…), empty, or not a resolution: no article opens in it (``structure`` of
+    ``lexicon.yml``) or no year can be told (:func:`document_year`). A byte-order mark is dropped.
+    """
+    shown = str(resolution_path)
+    text = read_text_document(resolution_path, shown, what=RESOLUTION_FILE, max_bytes=MAX_RESOLUTION_BYTES)
+    lex = load_lexicon(data_dir)
+    if not any(lex.structure.article_heading.match(line.strip()) for line in text.splitlines()):
+        raise DataError([DataProblem(shown, "is not a resolution's text: no line opens an article (the structure's "
+                                            f"article_heading in lexicon.yml: {lex.structure.article_heading.pattern!r})")])
+    try:
+        document_year(text, lex)
+    except ValueError as exc:
+        raise DataError([DataProblem(shown, f"is not a resolution's text: {exc}")]) from None
+    return text
+
+
+def check_resolution_file(resolution_path: Path | str, data_dir: Path | str | None = None) -> None:
+    """Raise :class:`~kg_metrics.errors.DataError` unless the file reads as a resolution
+    (:func:`read_resolution_text`)."""
+    read_resolution_text(resolution_path, data_dir)
+
+
 def parse_resolution(resolution_path: Path | str, data_dir: Path | str | None = None) -> ParsedResolution:
-    """Parse a resolution text file (UTF-8)."""
-    return parse_text(Path(resolution_path).read_text(encoding="utf-8"), data_dir)
+    """Parse a resolution text file (UTF-8), checked first (:func:`read_resolution_text`)."""
+    return parse_text(read_resolution_text(resolution_path, data_dir), data_dir)
 
 
 # =========================================================================== outputs
@@ -781,6 +815,6 @@ def tasks_for_sector(registry, sector: str) -> pd.DataFrame:
 __all__ = [
     "Lexicon", "load_lexicon", "Quantity", "read_quantities", "parse_quantity", "split_sentences",
     "Reading", "classify_sentence", "read_sentence", "Sentence", "ParsedResolution", "document_year",
-    "parse_text", "parse_resolution", "target_id", "vi_value", "extract_targets", "write_draft",
+    "parse_text", "parse_resolution", "read_resolution_text", "check_resolution_file", "target_id", "vi_value", "extract_targets", "write_draft",
     "coverage", "tasks", "tasks_for_sector",
 ]

@@ -4,19 +4,23 @@ What a scenario may set, and how its outcomes are computed: :mod:`kg_metrics.ana
 """
 from __future__ import annotations
 
+import os
 import re
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import yaml
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError, ValidationInfo, field_validator
 
 from kg_metrics.errors import DataError, DataProblem, ParameterError
-from kg_metrics.data.registry import Registry, load_registry
-from kg_metrics.data.validation import load_yaml, number, shown_path
+from kg_metrics.data.validation import (line_of, load_yaml, number, parse_yaml, plain_text, read_text_file,
+                                        shown_path)
 from kg_metrics.paths import default_data_dir
 from kg_metrics.text.format import LANGS, format_number
+
+if TYPE_CHECKING:  # the registry pulls in pandas: a scenario file is checked without it (check_scenario_file)
+    from kg_metrics.data.registry import Registry
 
 
 #: A sane range for any growth rate of a scenario (H2 y/y or a revised H1), in percent.
@@ -30,8 +34,14 @@ BASELINE = "baseline"
 #: Justification of an explorer setting that differs from the scenario it started from.
 EXPLORER_SOURCE = "explorer (notebooks/explorer.ipynb)"
 
-_SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
-_SOURCE = re.compile(r"^(https?://\S+|derived from \S.*|explorer\b.*)$")
+#: The largest scenario file read (bytes); the shipped ones are under 5 KB.
+MAX_SCENARIO_BYTES = 256 * 1024
+#: The longest text each kind of field may hold (characters).
+MAX_CHARS = {"title": 300, "description": 4000, "justification": 1000, "source": 2000}
+
+_SLUG = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+# A URL (no space, quote, angle bracket or backslash), a derivation, or the explorer's mark.
+_SOURCE = re.compile(r"^(https?://[^\s\"'<>\\`{}|^]+|derived from \S.*|explorer\b.*)$")
 
 
 # =========================================================================== schema
@@ -70,10 +80,10 @@ class _Sourced(BaseModel):
     def _one_line(cls, v: str | None) -> str | None:
         if v is None:
             return None
-        v = v.strip()
-        if not v or "\n" in v:
-            raise ValueError("must be one non-empty line")
-        return v
+        try:
+            return plain_text(v, MAX_CHARS["justification"])
+        except ValueError as exc:
+            raise ValueError(f"must be one non-empty line of text ({exc})") from None
 
     def justification_in(self, lang: str) -> str:
         """The justification in ``lang`` when the file gives one, else the author's own."""
@@ -82,8 +92,8 @@ class _Sourced(BaseModel):
     @field_validator("source")
     @classmethod
     def _source(cls, v: str) -> str:
-        v = v.strip()
-        if not _SOURCE.match(v) or "\n" in v:
+        v = plain_text(v, MAX_CHARS["source"])
+        if not _SOURCE.match(v):
             raise ValueError("must be a URL, 'derived from observations/<file>.csv: <indicator>/<measure>/<period>' "
                              "or 'explorer …'")
         return v
@@ -151,16 +161,22 @@ class Scenario(BaseModel):
     @field_validator("name")
     @classmethod
     def _name(cls, v: str) -> str:
-        if not _SLUG.match(v):
-            raise ValueError("must be a lower-case identifier (letters, digits, '_'), as the file name")
+        if not _SLUG.fullmatch(v):
+            raise ValueError("must be a lower-case identifier (letters, digits, '_'; at most 64), as the file name")
         return v
 
     @field_validator("title_vi", "title_en")
     @classmethod
     def _title(cls, v: str) -> str:
-        if not v.strip() or "\n" in v.strip():
-            raise ValueError("must be one non-empty line")
-        return v.strip()
+        try:
+            return plain_text(v, MAX_CHARS["title"])
+        except ValueError as exc:
+            raise ValueError(f"must be one non-empty line of text ({exc})") from None
+
+    @field_validator("description_vi", "description_en")
+    @classmethod
+    def _description(cls, v: str) -> str:
+        return plain_text(v, MAX_CHARS["description"], one_line=False) if v.strip() else ""
 
     @property
     def path(self) -> Path | None:
@@ -231,33 +247,19 @@ def scenario_files(data_dir: Path | str | None, name: str) -> list[Path]:
     ['low.yml']
     """
     if not isinstance(name, str) or not _SLUG.match(name) or name not in scenario_names(data_dir):
-        raise ParameterError(f"{name!r} is not a scenario in {scenarios_dir(data_dir)}; expected one of: "
+        shown = repr(name) if len(repr(name)) <= 60 else repr(name)[:59] + "…"
+        raise ParameterError(f"{shown} is not a scenario in {scenarios_dir(data_dir)}; expected one of: "
                              f"{', '.join(scenario_names(data_dir))}")
     return [scenarios_dir(data_dir) / f"{name}.yml"]
 
 
-def _node_lines(node: yaml.Node | None, path: tuple = ()) -> dict[tuple, int]:
-    """The 1-based line of every mapping key / sequence item of a composed YAML document, by path."""
-    out: dict[tuple, int] = {}
-    if isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            key = path + (str(k.value),)
-            out[key] = k.start_mark.line + 1
-            out.update(_node_lines(v, key))
-    elif isinstance(node, yaml.SequenceNode):
-        for i, v in enumerate(node.value):
-            out[path + (i,)] = v.start_mark.line + 1
-            out.update(_node_lines(v, path + (i,)))
-    return out
-
-
-def _line_of(lines: dict[tuple, int], loc: tuple) -> int | None:
-    loc = tuple(str(x) if not isinstance(x, int) else x for x in loc)
-    while loc:
-        if loc in lines:
-            return lines[loc]
-        loc = loc[:-1]
-    return None
+def _fields_at(loc: tuple) -> list[str]:
+    """The fields a scenario file may give at ``loc`` (a field path without the unknown field)."""
+    models = {"h1_weight": H1Weight, "h1_revisions": H1Revision, "sectors": H2Growth, "indicators": H2Growth}
+    model: type[BaseModel] = Scenario
+    if loc:
+        model = models.get(str(loc[0]), Scenario)
+    return [f for f in model.model_fields]
 
 
 def _resolve(name_or_path: str | Path, data_dir: Path | str | None) -> Path:
@@ -265,6 +267,42 @@ def _resolve(name_or_path: str | Path, data_dir: Path | str | None) -> Path:
     if isinstance(name_or_path, Path) or "/" in s or s.endswith((".yml", ".yaml")):
         return Path(name_or_path)
     return scenarios_dir(data_dir) / f"{s}.yml"
+
+
+def _read_scenario(path: Path, shown: str, data_dir: Path, convention: str) -> tuple[Scenario, dict[tuple, int]]:
+    """The scenario of ``path`` and the line of each of its fields, every check but those that need the
+    registry (the names of sectors and indicators); raises DataError naming file, line and field."""
+    if not os.path.lexists(path):
+        known = scenario_names(data_dir)
+        raise DataError([DataProblem(shown, "not found; known scenarios: " + (", ".join(known) or "none"))])
+    raw, lines = parse_yaml(read_text_file(path, shown, max_bytes=MAX_SCENARIO_BYTES, what="a scenario file (YAML)"),
+                            shown, dates=False)
+    if not isinstance(raw, dict):
+        got = ("is empty" if raw is None else "is a list" if isinstance(raw, list)
+               else f"is a single value ({type(raw).__name__})")
+        raise DataError([DataProblem(shown, f"{got}; it must be a mapping with at least name, title_vi and title_en",
+                                     line=1)])
+    try:
+        sc = Scenario.model_validate(raw, context={"convention": convention, "from_file": True})
+    except ValidationError as exc:
+        problems = []
+        for e in exc.errors():
+            loc = tuple(e["loc"])
+            msg = e["msg"].removeprefix("Value error, ")
+            if e["type"] == "extra_forbidden":
+                msg = "unknown field; expected one of: " + ", ".join(_fields_at(loc[:-1]))  # not prose: operator message
+            problems.append(DataProblem(shown, msg, field=".".join(map(str, loc)) or None, line=line_of(lines, loc)))
+        raise DataError(problems) from None
+    return sc, lines
+
+
+def check_scenario_file(data_dir: Path | str, name: str, convention: str) -> None:
+    """Check ``<data_dir>/scenarios/<name>.yml`` without the registry (nor pandas): everything
+    :func:`load_scenario` checks but the names of sectors and indicators, and the name. Cheap, so that a
+    bad file is refused at once; raises DataError naming file, line and field."""
+    data_dir = Path(data_dir)
+    path = _resolve(name, data_dir)
+    _read_scenario(path, shown_path(path, data_dir), data_dir, convention)
 
 
 def load_scenario(name_or_path: str | Path, data_dir: Path | str | None = None,
@@ -282,37 +320,15 @@ def load_scenario(name_or_path: str | Path, data_dir: Path | str | None = None,
     >>> s.name, s.sectors["va_services"].h2_growth_pct
     ('low', 6.15)
     """
-    reg = reg or load_registry(data_dir)
+    if reg is None:
+        from kg_metrics.data.registry import load_registry  # lazy: pandas
+
+        reg = load_registry(data_dir)
     data_dir = Path(data_dir) if data_dir else reg.data_dir
     path = _resolve(name_or_path, data_dir)
     shown = shown_path(path, data_dir)
-    if not path.is_file():
-        known = scenario_names(data_dir)
-        raise DataError([DataProblem(shown, "not found; known scenarios: " + (", ".join(known) or "none"))])
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError([DataProblem(shown, f"cannot be read as UTF-8 text: {exc}")]) from None
-    try:
-        raw = yaml.safe_load(text)
-        lines = _node_lines(yaml.compose(text))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataError([DataProblem(shown, f"is not valid YAML: {getattr(exc, 'problem', None) or exc}",
-                                     line=mark.line + 1 if mark else None)]) from None
-    if not isinstance(raw, dict):
-        raise DataError([DataProblem(shown, "must be a mapping with at least name, title_vi and title_en", line=1)])
+    sc, lines = _read_scenario(path, shown, data_dir, reg.catalog.decimal_convention)
     problems: list[DataProblem] = []
-    try:
-        sc = Scenario.model_validate(raw, context={"convention": reg.catalog.decimal_convention, "from_file": True})
-    except ValidationError as exc:
-        for e in exc.errors():
-            loc = tuple(e["loc"])
-            msg = e["msg"].removeprefix("Value error, ")
-            if e["type"] == "extra_forbidden":
-                msg = "unknown field"
-            problems.append(DataProblem(shown, msg, field=".".join(map(str, loc)) or None, line=_line_of(lines, loc)))
-        raise DataError(problems) from None
     allowed = {"sectors": list(reg.grdp_components), "indicators": scenario_indicators(reg), "h1_revisions": _revisable(reg)}
     what = {"sectors": "GRDP component", "indicators": "indicator with an additive level target",  # not prose: operator message
             "h1_revisions": "indicator"}
@@ -320,14 +336,14 @@ def load_scenario(name_or_path: str | Path, data_dir: Path | str | None = None,
         for k in getattr(sc, group):
             if k not in keys:
                 problems.append(DataProblem(shown, f"unknown {what[group]} {k!r}; expected one of: {', '.join(keys)}",
-                                            field=f"{group}.{k}", line=_line_of(lines, (group, k))))
+                                            field=f"{group}.{k}", line=line_of(lines, (group, k))))
     for k, rev in sc.h1_revisions.items():
         if (rev.growth_yoy_pct is None) == (rev.level is None):
             problems.append(DataProblem(shown, "set exactly one of growth_yoy_pct and level",
-                                        field=f"h1_revisions.{k}", line=_line_of(lines, ("h1_revisions", k))))
+                                        field=f"h1_revisions.{k}", line=line_of(lines, ("h1_revisions", k))))
     if sc.name != path.stem:
         problems.append(DataProblem(shown, f"name {sc.name!r} differs from the file name {path.stem!r}",
-                                    field="name", line=_line_of(lines, ("name",))))
+                                    field="name", line=line_of(lines, ("name",))))
     if problems:
         raise DataError(problems)
     sc._path = path
@@ -410,8 +426,14 @@ def baseline_scenario(data_dir: Path | str | None = None) -> Scenario:
     (True, True)
     """
     path = scenarios_dir(data_dir) / f"{BASELINE}.yml"
-    raw = load_yaml(path, shown_path(path, scenarios_dir(data_dir).parent)) if path.is_file() else None
+    shown = shown_path(path, scenarios_dir(data_dir).parent)
+    raw = load_yaml(path, shown, dates=False, max_bytes=MAX_SCENARIO_BYTES) if path.is_file() else None
     texts = {k: v for k, v in (raw if isinstance(raw, dict) else {}).items()
-             if k.startswith(("title_", "description_")) and k in Scenario.model_fields and isinstance(v, str)}
+             if isinstance(k, str) and k.startswith(("title_", "description_")) and k in Scenario.model_fields
+             and isinstance(v, str)}
     untitled = {k: BASELINE for k in Scenario.model_fields if k.startswith("title_")}
-    return Scenario(name=BASELINE, **{**untitled, **texts})
+    try:
+        return Scenario(name=BASELINE, **{**untitled, **texts})
+    except ValidationError as exc:
+        raise DataError([DataProblem(shown, e["msg"].removeprefix("Value error, "), field=".".join(map(str, e["loc"])))
+                         for e in exc.errors()]) from None
