@@ -370,3 +370,20 @@ def test_a_misspelt_sector_gets_a_suggestion_and_nothing_runs(monkeypatch, capsy
     err = capsys.readouterr().err
     assert "unknown sector(s) 'turism'; valid: agriculture, " in err and err.rstrip().endswith("did you mean 'tourism'?")
     assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize("as_of", ["garbage", "2024-02-30", "18/7/2024", ""])
+def test_check_refuses_a_bad_assessment_date(capsys, as_of):
+    assert main(["check", "--as-of", as_of]) == EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert "as_of" in err and "Traceback" not in err
+
+
+def test_a_refused_output_folder_is_one_line_in_the_readers_language(capsys, tmp_path):
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks" / "my_analysis.ipynb").write_text("{}", encoding="utf-8")
+    assert main(["build", "--sector", "tourism", "--lang", "vi", "--out", str(tmp_path)]) == EXIT_BAD_INPUT
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"kg-metrics: {tmp_path}: thư mục không trống") and "bad parameter" not in err
+    assert len(err.splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["my_analysis.ipynb", "notebooks"]

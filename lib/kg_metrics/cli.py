@@ -13,7 +13,7 @@ from kg_metrics import paths
 from kg_metrics.build.keys import briefing_sectors
 from kg_metrics.build.manifest import Finding, verify
 from kg_metrics.build.pipeline import build
-from kg_metrics.build.publish import Locked
+from kg_metrics.build.publish import Locked, OutputsRefused
 from kg_metrics.build.render import write_atomic
 from kg_metrics.data.periods import period_label
 from kg_metrics.errors import DataError, ParameterError, one_line
@@ -68,6 +68,9 @@ def cmd_check(args) -> int:
     from kg_metrics.data.observations import check_observations, load_observations  # lazy: pandas
     from kg_metrics.data.registry import load_registry  # lazy: pandas
 
+    from kg_metrics.data.params import check_as_of  # lazy: light, but only check needs it here
+
+    check_as_of(args.as_of)  # a bad date is bad input (exit 2), never a silent empty view
     reg = load_registry(args.data_dir)
     obs = load_observations(reg)
     lang = args.lang
@@ -508,6 +511,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except DataError as exc:
         _error(f"kg-metrics: bad input\n{exc}")
+        return EXIT_BAD_INPUT
+    except OutputsRefused as exc:  # its one line is already in the reader's language: no English prefix
+        _error(f"kg-metrics: {one_line(exc)}")
         return EXIT_BAD_INPUT
     except ParameterError as exc:
         _error(f"kg-metrics: bad parameter: {one_line(exc)}")

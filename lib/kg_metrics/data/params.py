@@ -76,7 +76,8 @@ def _check_lang(lang: Any) -> str:
     return lang
 
 
-def _check_as_of(as_of: Any) -> str:
+def check_as_of(as_of: Any) -> str:
+    """``as_of`` as a valid ISO date (YYYY-MM-DD), or :class:`ParameterError` naming it."""
     as_of = _check_text("as_of", as_of, "an ISO date such as '2024-07-18'")  # not prose: operator message
     if not _ISO_DATE.match(as_of):
         raise ParameterError(f"parameter 'as_of' is {as_of!r}; expected an ISO date YYYY-MM-DD such as '2024-07-18'")
@@ -157,7 +158,7 @@ def validate_parameters(sector: str | None, lang: str, data_dir: str | os.PathLi
     if not isinstance(notebook, str) or notebook not in NOTEBOOKS:
         raise ParameterError(f"notebook must be one of: {', '.join(NOTEBOOKS)} (got {notebook!r})")
     lang = _check_lang(lang)
-    as_of = _check_as_of(as_of)
+    as_of = check_as_of(as_of)
     path, shown = _check_data_dir(data_dir)
     scenario = _check_scenario(scenario, path)
     out: dict[str, Any] = {"sector": None, "lang": lang, "data_dir": shown, "as_of": as_of,
