@@ -119,3 +119,20 @@ def test_sector_briefing_inputs_list_only_its_own_observations(world):
     files = [p.name for p in deps.data_inputs(data, "tourism")]
     assert "tourism.csv" in files and "agriculture.csv" not in files
     assert {"agriculture.csv", "tourism.csv", "economy.csv"} <= {p.name for p in deps.data_inputs(data, None)}
+
+
+def test_the_environment_fingerprint_ignores_our_own_metadata_and_where_it_is_seen_from(monkeypatch, tmp_path):
+    """A process with lib/ on sys.path (pytest collecting doctests) sees lib/kg_metrics.egg-info; a build's workers,
+    with an editable install, do not: both must agree, or every build would look stale to verify."""
+    import sys
+
+    from kg_metrics.build.keys import environment_fingerprint as cached
+
+    environment_fingerprint = cached.__wrapped__  # computed afresh (a build computes it once per process)
+    before = environment_fingerprint()
+    (tmp_path / "kg_metrics.egg-info").mkdir()
+    (tmp_path / "kg_metrics-0.1.0.dist-info").mkdir()
+    monkeypatch.setattr(sys, "path", [*sys.path, str(tmp_path)])
+    assert environment_fingerprint() == before
+    (tmp_path / "pandas-9.9.9.dist-info").mkdir()  # another package's version does count
+    assert environment_fingerprint() != before
