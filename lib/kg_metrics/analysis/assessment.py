@@ -230,7 +230,8 @@ def _path_reason(o: dict, reg: Registry, lang: str) -> str:
                 projected=format_pct(o["projected_fy"], lang), target=format_pct(o["target"], lang))
 
 
-def _q(value: float, unit: str, reg: Registry, lang: str) -> str:
+def quantity_text(value: float, unit: str, reg: Registry, lang: str) -> str:
+    """A value in its unit ('pct' as a percentage) as the reasons write it: '6,84%', '360.942 tấn'."""
     if unit == "pct":
         return format_pct(value, lang)
     return format_quantity(value, reg.unit_symbol(unit, lang), lang)
@@ -248,22 +249,26 @@ def missing_figure(o: dict, missing: list[str], reg: Registry, lang: str, y: int
     then last year's H1 and full-year figures. A growth target, or a missing H1 pace, is named as the
     figure's year-on-year growth.
     """
-    ind = o["indicator"]
+    period, is_growth = _first_missing(o, missing, y, b)
+    figure = reg.figure(o["indicator"], period, lang)
+    return text("analysis.missing_growth", lang, figure=figure) if is_growth else figure
+
+
+def _first_missing(o: dict, missing: list[str], y: int, b: int) -> tuple[str, bool]:
+    """The period of the first missing figure (:data:`MISSING_ORDER`) and whether it is a growth rate (a growth
+    target's H1, or a missing H1 pace)."""
     first = next((m for m in MISSING_ORDER if m in missing), "data")
     period = {"h1": f"H1-{y}", "pace": f"H1-{y}", "base_h1": f"H1-{b}", "base_fy": f"FY-{b}", "data": f"H1-{y}"}[first]
-    figure = reg.figure(ind, period, lang)
-    if first == "pace" or (o["measure"] == "growth_yoy_pct" and first == "h1"):
-        return text("analysis.missing_growth", lang, figure=figure)
-    return figure
+    return period, first == "pace" or (o["measure"] == "growth_yoy_pct" and first == "h1")
 
 
 def _reason(o: dict, status: str, missing: list[str], lang: str, reg: Registry, y: int, b: int) -> str:
     unit = "pct" if o["measure"] == "growth_yoy_pct" else o["unit"]
-    tgt = _q(o["target"], unit, reg, lang)
+    tgt = quantity_text(o["target"], unit, reg, lang)
     if not math.isnan(o["outturn"]):
         key = "analysis.reason_met" if status == "met" else "analysis.reason_missed"
         derived = text("analysis.derived_mark", lang) if o["outturn_derived"] else ""
-        return text(key, lang, got=_q(o["outturn"], unit, reg, lang), derived=derived, target=tgt,
+        return text(key, lang, got=quantity_text(o["outturn"], unit, reg, lang), derived=derived, target=tgt,
                     exceeded=_exceeded(o, lang))
     if status == "not_assessable":
         return text("analysis.reason_not_assessable", lang, missing=missing_figure(o, missing, reg, lang, y, b))
@@ -288,13 +293,10 @@ def _reason_short(o: dict, status: str, missing: list[str], lang: str, reg: Regi
     unit = "pct" if o["measure"] == "growth_yoy_pct" else o["unit"]
     if not math.isnan(o["outturn"]):
         derived = text("analysis.derived_mark", lang) if o["outturn_derived"] else ""
-        return text("analysis.short.outturn", lang, got=_q(o["outturn"], unit, reg, lang), derived=derived,
+        return text("analysis.short.outturn", lang, got=quantity_text(o["outturn"], unit, reg, lang), derived=derived,
                     exceeded=_exceeded(o, lang))
     if status == "not_assessable":
-        first = next((m for m in MISSING_ORDER if m in missing), "data")
-        period = {"h1": f"H1-{y}", "pace": f"H1-{y}", "base_h1": f"H1-{b}", "base_fy": f"FY-{b}",
-                  "data": f"H1-{y}"}[first]
-        growth_figure = first == "pace" or (o["measure"] == "growth_yoy_pct" and first == "h1")
+        period, growth_figure = _first_missing(o, missing, y, b)
         return text("analysis.short.missing_growth" if growth_figure else "analysis.short.missing", lang,
                     period=period_label(period, lang))
     required = o["required_h2_growth_pct"]

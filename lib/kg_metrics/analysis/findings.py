@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from kg_metrics.arithmetic.status import STATUSES
-from kg_metrics.analysis.assessment import target_text
+from kg_metrics.analysis.assessment import quantity_text, target_text
 from kg_metrics.data.periods import period_label
 from kg_metrics.data.registry import Registry
 from kg_metrics.text.catalog import t as text
-from kg_metrics.text.format import format_date, format_number, format_pct
+from kg_metrics.text.format import format_date, format_pct
 
 #: Topics, most urgent first (see the module's docstring).
 RANK = ("off_track", "at_risk", "grdp", "disbursement", "consistency", "data_gaps", "met", "on_track")
@@ -64,10 +64,6 @@ def lower_first(s: str) -> str:
     ('sản lượng lúa', 'GRDP', 'thiếu số liệu')
     """
     return s if len(s) > 1 and s[1].isupper() else s[:1].lower() + s[1:]
-
-
-def _qty(value: float, unit: str, reg: Registry, lang: str) -> str:
-    return format_pct(value, lang) if unit == "pct" else f"{format_number(value, lang)} {reg.unit_symbol(unit, lang)}"
 
 
 def _label(o: dict, reg: Registry, lang: str) -> str:
@@ -132,7 +128,7 @@ def _consistency(rows: list[dict], checks: pd.DataFrame, reg: Registry, lang: st
             continue
         ids = tuple(r["target_id"] for r in rows if r["indicator"] == c["indicator"])
         name = reg.short_name(c["indicator"], lang)
-        implied = _qty(o["implied_h1"], o["unit"], reg, lang)
+        implied = quantity_text(o["implied_h1"], o["unit"], reg, lang)
         if c["check"] == "h2_share":
             hist = o["h2_share_hist"] or {}
             low, high = (format_pct(v, lang, 1) for v in (min(hist.values()), max(hist.values())))
@@ -142,7 +138,7 @@ def _consistency(rows: list[dict], checks: pd.DataFrame, reg: Registry, lang: st
                             past=past, implied=implied)
         else:
             sentence = text("findings.implied_h1", lang, name=name, implied=implied,
-                            reported=_qty(o["reported_h1"], o["unit"], reg, lang),
+                            reported=quantity_text(o["reported_h1"], o["unit"], reg, lang),
                             gap=format_pct(o["implied_h1_gap_pct"], lang, 1))
         out.append(Finding("consistency", "check", sentence, ids))
     return out
